@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const processState = z.object({
+  pid: z.number().int(),
+  /** A path that appears in the process's command line; guards against recycled pids. */
+  marker: z.string(),
+  logFile: z.string(),
+  startedAt: z.string(),
+});
+
+export const kafkaState = z.object({
+  port: z.number().int(),
+  controllerPort: z.number().int(),
+  process: processState.optional(),
+});
+
+export const influxdbState = z.object({
+  port: z.number().int(),
+  flavour: z.enum(['2.x', '1.8']),
+  org: z.string(),
+  bucket: z.string(),
+  username: z.string(),
+  password: z.string(),
+  token: z.string(),
+  process: processState.optional(),
+});
+
+export const stackState = z.object({
+  instance: z.string(),
+  kafka: kafkaState.optional(),
+  influxdb: influxdbState.optional(),
+});
+
+export type ProcessState = z.infer<typeof processState>;
+export type KafkaState = z.infer<typeof kafkaState>;
+export type InfluxdbState = z.infer<typeof influxdbState>;
+export type StackState = z.infer<typeof stackState>;
+
+const stateFile = (stackDir: string) => join(stackDir, 'state.json');
+
+export async function readStackState(stackDir: string, instance: string): Promise<StackState> {
+  const file = stateFile(stackDir);
+  if (!existsSync(file)) return { instance };
+  return stackState.parse(JSON.parse(await readFile(file, 'utf8')));
+}
+
+/** Written atomically and readable only by its owner: it holds the InfluxDB credentials. */
+export async function writeStackState(stackDir: string, state: StackState): Promise<void> {
+  await mkdir(stackDir, { recursive: true });
+  const file = stateFile(stackDir);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+}
