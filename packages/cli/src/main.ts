@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devstackCommand } from './commands/devstack.js';
+import { startCommand } from './commands/start.js';
 
 const program = new Command('mekong')
   .description('Mekong: smart-factory telemetry — MQTT → Kafka → InfluxDB, OEE and labour productivity')
   .showHelpAfterError()
+  .addCommand(startCommand())
   .addCommand(devstackCommand());
 
 await program.parseAsync(process.argv);

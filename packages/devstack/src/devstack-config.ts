@@ -13,12 +13,18 @@ const envSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _')
     .default('default')
     .describe('name of the local stack; each has its own ports, data and logs'),
-  MEKONG_DEVSTACK_DIR: z.string().optional().describe('folder of the local stack (default: <cache>/stacks/<instance>)'),
+  MEKONG_DEVSTACK_DIR: z
+    .string()
+    .optional()
+    .describe('folder of the local stack (default: <cache>/stacks/<instance>)'),
   MEKONG_DEVSTACK_DOCKER: z
     .enum(['auto', 'never', 'always'])
     .default('auto')
     .describe('use Docker through testcontainers: when an engine answers (auto), never, or always'),
-  MEKONG_KAFKA_BROKERS: z.string().optional().describe('use this Kafka (host:port,…) instead of starting one'),
+  MEKONG_KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .describe('use this Kafka (host:port,…) instead of starting one'),
   MEKONG_INFLUX_URL: z.string().url().optional().describe('use this InfluxDB instead of starting one'),
   MEKONG_INFLUX_TOKEN: z.string().optional().describe('token for MEKONG_INFLUX_URL'),
   MEKONG_INFLUX_TOKEN_FILE: z.string().optional().describe('file holding the token for MEKONG_INFLUX_URL'),
@@ -26,7 +32,9 @@ const envSchema = z.object({
   MEKONG_INFLUX_BUCKET: z.string().default('mekong'),
   MEKONG_KAFKA_PORT: port.optional().describe('client port of the local Kafka (default 9092, moved if busy)'),
   MEKONG_KAFKA_CONTROLLER_PORT: port.optional().describe('controller port of the local Kafka (default 9093)'),
-  MEKONG_INFLUX_PORT: port.optional().describe('HTTP port of the local InfluxDB (default 8086, moved if busy)'),
+  MEKONG_INFLUX_PORT: port
+    .optional()
+    .describe('HTTP port of the local InfluxDB (default 8086, moved if busy)'),
 });
 
 export interface DevstackConfig {
@@ -46,9 +54,14 @@ function readToken(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new DevstackError('MEKONG_DEVSTACK_BAD_CONFIG', 'read MEKONG_INFLUX_TOKEN_FILE', `cannot read ${file}`, {
-      cause: error,
-    });
+    throw new DevstackError(
+      'MEKONG_DEVSTACK_BAD_CONFIG',
+      'read MEKONG_INFLUX_TOKEN_FILE',
+      `cannot read ${file}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -66,7 +79,8 @@ export function devstackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dev
     external.kafka = { brokers: e.MEKONG_KAFKA_BROKERS.split(',').map((broker) => broker.trim()) };
   }
   if (e.MEKONG_INFLUX_URL) {
-    const token = e.MEKONG_INFLUX_TOKEN ?? (e.MEKONG_INFLUX_TOKEN_FILE ? readToken(e.MEKONG_INFLUX_TOKEN_FILE) : '');
+    const token =
+      e.MEKONG_INFLUX_TOKEN ?? (e.MEKONG_INFLUX_TOKEN_FILE ? readToken(e.MEKONG_INFLUX_TOKEN_FILE) : '');
     if (token === '') {
       throw new DevstackError(
         'MEKONG_DEVSTACK_BAD_CONFIG',

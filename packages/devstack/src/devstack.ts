@@ -31,7 +31,12 @@ const localKafkaEndpoint = (state: StackState): KafkaEndpoint => ({
 const localInfluxdbEndpoint = (state: StackState): InfluxdbEndpoint => {
   const influxdb = state.influxdb;
   if (!influxdb) throw new Error('no local InfluxDB in this stack');
-  return { url: `http://localhost:${influxdb.port}`, token: influxdb.token, org: influxdb.org, bucket: influxdb.bucket };
+  return {
+    url: `http://localhost:${influxdb.port}`,
+    token: influxdb.token,
+    org: influxdb.org,
+    bucket: influxdb.bucket,
+  };
 };
 
 async function chooseSource(config: DevstackConfig, progress: Progress): Promise<'docker' | 'local'> {
@@ -52,7 +57,10 @@ async function chooseSource(config: DevstackConfig, progress: Progress): Promise
  * Brings up Kafka and InfluxDB, each from the first source that has it: an endpoint given in the
  * environment, else Docker when an engine answers, else local processes installed on first use.
  */
-export async function devstackUp(config: DevstackConfig, progress: Progress = consoleProgress): Promise<RunningDevstack> {
+export async function devstackUp(
+  config: DevstackConfig,
+  progress: Progress = consoleProgress,
+): Promise<RunningDevstack> {
   const { kafka: envKafka, influxdb: envInfluxdb } = config.external;
   const wanted: LocalServiceName[] = [];
   if (!envKafka) wanted.push('kafka');
@@ -75,7 +83,11 @@ export async function devstackUp(config: DevstackConfig, progress: Progress = co
       stops.push(async () => void (await started.container.stop()));
     }
   } else if (source === 'local') {
-    const state = await upLocalStack({ ...config, ctx: { cacheRoot: config.cacheRoot, progress }, services: wanted });
+    const state = await upLocalStack({
+      ...config,
+      ctx: { cacheRoot: config.cacheRoot, progress },
+      services: wanted,
+    });
     if (!kafka) kafka = localKafkaEndpoint(state);
     if (!influxdb) influxdb = localInfluxdbEndpoint(state);
     stops.push(async () => void (await downLocalStack(config)));

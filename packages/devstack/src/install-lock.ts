@@ -8,7 +8,11 @@ import type { Progress } from './run-step.js';
  * terminals, parallel CI jobs) never install into the same cache folder together. The lock is
  * refreshed while held and taken over when its holder died (stale after a minute without refresh).
  */
-export async function withInstallLock<T>(dir: string, progress: Progress, work: () => Promise<T>): Promise<T> {
+export async function withInstallLock<T>(
+  dir: string,
+  progress: Progress,
+  work: () => Promise<T>,
+): Promise<T> {
   await mkdir(dir, { recursive: true });
   const lockOptions = { lockfilePath: `${dir}/.install.lock`, stale: 60_000, update: 10_000 };
   let release: (() => Promise<void>) | undefined;

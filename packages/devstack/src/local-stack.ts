@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DevstackError } from './errors.js';
-import { startLocalInfluxdb } from './influxdb/local-influxdb.js';
 import { installInfluxdb } from './influxdb/install-influxdb.js';
+import { startLocalInfluxdb } from './influxdb/local-influxdb.js';
 import type { InstallContext } from './install-context.js';
 import { withInstallLock } from './install-lock.js';
 import { startLocalKafka } from './kafka/local-kafka.js';
@@ -73,7 +73,10 @@ async function bringUpKafka(options: LocalStackOptions, saved: KafkaState | unde
   return { ...ports, process: await startLocalKafka(options.ctx, options.stackDir, ports) };
 }
 
-async function bringUpInfluxdb(options: LocalStackOptions, saved: InfluxdbState | undefined): Promise<InfluxdbState> {
+async function bringUpInfluxdb(
+  options: LocalStackOptions,
+  saved: InfluxdbState | undefined,
+): Promise<InfluxdbState> {
   const install = await installInfluxdb(options.ctx);
   const port = await pickPort('start InfluxDB', saved?.port, options.ports.influxdb, new Set(), options.ctx);
   // Credentials are made once per stack, never defaulted, and kept in the owner-only state file.
@@ -86,7 +89,9 @@ async function bringUpInfluxdb(options: LocalStackOptions, saved: InfluxdbState 
     bucket: saved?.bucket ?? 'mekong',
     username,
     password,
-    token: saved?.token ?? (install.flavour === '1.8' ? `${username}:${password}` : randomBytes(32).toString('base64url')),
+    token:
+      saved?.token ??
+      (install.flavour === '1.8' ? `${username}:${password}` : randomBytes(32).toString('base64url')),
   };
   return { ...config, process: await startLocalInfluxdb(options.ctx, options.stackDir, config) };
 }

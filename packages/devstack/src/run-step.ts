@@ -53,11 +53,16 @@ export async function runStep(options: StepOptions): Promise<void> {
       child.on('error', reject);
       child.on('close', resolve);
     }).catch((error: unknown) => {
-      throw new DevstackError('MEKONG_DEVSTACK_INSTALL_FAILED', options.step, `could not run ${options.command}`, {
-        logFile: options.logFile,
-        hint: options.hint ?? `install ${options.command} and try again`,
-        cause: error,
-      });
+      throw new DevstackError(
+        'MEKONG_DEVSTACK_INSTALL_FAILED',
+        options.step,
+        `could not run ${options.command}`,
+        {
+          logFile: options.logFile,
+          hint: options.hint ?? `install ${options.command} and try again`,
+          cause: error,
+        },
+      );
     });
     if (exitCode !== 0) {
       throw new DevstackError(

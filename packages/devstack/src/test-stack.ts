@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devstackConfigFromEnv, type DevstackConfig } from './devstack-config.js';
+import { type DevstackConfig, devstackConfigFromEnv } from './devstack-config.js';
 import { downLocalStack } from './local-stack.js';
 import { freePort } from './ports.js';
 

@@ -1,7 +1,7 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import type { DevstackConfig } from './devstack-config.js';
 import { devstackUp } from './devstack.js';
+import type { DevstackConfig } from './devstack-config.js';
 import type { DevstackEndpoints } from './endpoints.js';
 import { consoleProgress } from './run-step.js';
 import { reapOrphanTestStacks, removeTestStack, testStackConfig } from './test-stack.js';

@@ -11,12 +11,16 @@ describe('install lock', () => {
     const events: string[] = [];
     const messages: string[] = [];
     const install = (name: string) =>
-      withInstallLock(dir, (message) => messages.push(message), async () => {
-        events.push(`${name} start`);
-        await sleep(300);
-        events.push(`${name} end`);
-        return name;
-      });
+      withInstallLock(
+        dir,
+        (message) => messages.push(message),
+        async () => {
+          events.push(`${name} start`);
+          await sleep(300);
+          events.push(`${name} end`);
+          return name;
+        },
+      );
     const results = await Promise.all([install('a'), install('b')]);
     expect(results).toEqual(['a', 'b']);
     // Whichever got the lock first finished before the other began.
@@ -28,10 +32,20 @@ describe('install lock', () => {
   it('releases the lock when the work fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mekong-lock-'));
     await expect(
-      withInstallLock(dir, () => undefined, async () => {
-        throw new Error('build broke');
-      }),
+      withInstallLock(
+        dir,
+        () => undefined,
+        async () => {
+          throw new Error('build broke');
+        },
+      ),
     ).rejects.toThrow('build broke');
-    await expect(withInstallLock(dir, () => undefined, async () => 'second')).resolves.toBe('second');
+    await expect(
+      withInstallLock(
+        dir,
+        () => undefined,
+        async () => 'second',
+      ),
+    ).resolves.toBe('second');
   });
 });

@@ -46,7 +46,13 @@ describe('install steps', () => {
   it('says so when the command does not exist', async () => {
     const logFile = join(await mkdtemp(join(tmpdir(), 'mekong-step-')), 'step.log');
     await expect(
-      runStep({ step: 'run a missing tool', command: 'no-such-tool-xyz', args: [], logFile, progress: () => undefined }),
+      runStep({
+        step: 'run a missing tool',
+        command: 'no-such-tool-xyz',
+        args: [],
+        logFile,
+        progress: () => undefined,
+      }),
     ).rejects.toThrow('could not run no-such-tool-xyz');
   });
 
@@ -61,6 +67,8 @@ describe('install steps', () => {
       progress: (message) => messages.push(message),
       heartbeatSeconds: 0.5,
     });
-    expect(messages.filter((message) => message.startsWith('wait: still working')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      messages.filter((message) => message.startsWith('wait: still working')).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

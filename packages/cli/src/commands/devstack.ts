@@ -1,5 +1,4 @@
 import {
-  DevstackError,
   devstackConfigFromEnv,
   devstackDown,
   devstackEnvHelp,
@@ -7,29 +6,9 @@ import {
   devstackUp,
 } from '@mekong/devstack';
 import { Command } from 'commander';
+import { reportingErrors, waitForSignal } from '../reporting.js';
 
 const envHelp = `\nEnvironment:\n${devstackEnvHelp.map(([name, text]) => `  ${name.padEnd(30)} ${text}`).join('\n')}\n`;
-
-/** Prints a devstack failure for a person (step, log, what to do) and sets a failing exit code. */
-async function reportingErrors(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof DevstackError) {
-      process.stderr.write(`mekong devstack: ${error.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-}
 
 export function devstackCommand(): Command {
   const command = new Command('devstack')
@@ -41,7 +20,7 @@ export function devstackCommand(): Command {
     .description('start Kafka and InfluxDB (installing them on first use) and print their endpoints')
     .option('--json', 'print the endpoints as JSON', false)
     .action((options: { json: boolean }) =>
-      reportingErrors(async () => {
+      reportingErrors('mekong devstack', async () => {
         const stack = await devstackUp(devstackConfigFromEnv());
         const { kafka, influxdb } = stack.endpoints;
         if (options.json) {
@@ -68,7 +47,7 @@ export function devstackCommand(): Command {
     .command('down')
     .description('stop the local Kafka and InfluxDB; their data stays for the next `up`')
     .action(() =>
-      reportingErrors(async () => {
+      reportingErrors('mekong devstack', async () => {
         await devstackDown(devstackConfigFromEnv());
         process.stdout.write('devstack stopped\n');
       }),
@@ -79,7 +58,7 @@ export function devstackCommand(): Command {
     .description('show which local services run, their endpoints and log files')
     .option('--json', 'print the status as JSON', false)
     .action((options: { json: boolean }) =>
-      reportingErrors(async () => {
+      reportingErrors('mekong devstack', async () => {
         const status = await devstackStatus(devstackConfigFromEnv());
         if (options.json) {
           process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);

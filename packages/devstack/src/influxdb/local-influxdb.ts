@@ -38,10 +38,15 @@ export async function startLocalInfluxdb(
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (!isProcessAlive(pid, dataDir)) {
-      throw new DevstackError('MEKONG_DEVSTACK_START_FAILED', 'start InfluxDB', 'the influxd process exited', {
-        logFile,
-        hint: `read the end of ${logFile}`,
-      });
+      throw new DevstackError(
+        'MEKONG_DEVSTACK_START_FAILED',
+        'start InfluxDB',
+        'the influxd process exited',
+        {
+          logFile,
+          hint: `read the end of ${logFile}`,
+        },
+      );
     }
     if (await isInfluxdbReady(url)) {
       await setupInfluxdb(url, state);
@@ -50,8 +55,13 @@ export async function startLocalInfluxdb(
     }
     await sleep(300);
   }
-  throw new DevstackError('MEKONG_DEVSTACK_NOT_READY', 'start InfluxDB', '/health did not answer within 120 s', {
-    logFile,
-    hint: 'the machine may be overloaded; run `mekong devstack down` and try again',
-  });
+  throw new DevstackError(
+    'MEKONG_DEVSTACK_NOT_READY',
+    'start InfluxDB',
+    '/health did not answer within 120 s',
+    {
+      logFile,
+      hint: 'the machine may be overloaded; run `mekong devstack down` and try again',
+    },
+  );
 }

@@ -61,7 +61,12 @@ export async function startLocalKafka(
   await mkdir(dataDir, { recursive: true });
   await writeFile(propertiesFile, kafkaServerProperties(state, dataDir));
   await writeFile(join(dir, 'log4j2.properties'), kafkaLog4j2Properties(join(dir, 'server.log')));
-  const jvm = [...JVM_OPTIONS, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, '-cp', classpath];
+  const jvm = [
+    ...JVM_OPTIONS,
+    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+    '-cp',
+    classpath,
+  ];
 
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     await runStep({
@@ -76,7 +81,12 @@ export async function startLocalKafka(
 
   ctx.progress(`starting Kafka ${install.version} on port ${state.port}`);
   const pid = spawnDetached({ command: 'java', args: [...jvm, 'kafka.Kafka', propertiesFile] }, logFile);
-  const processState: ProcessState = { pid, marker: propertiesFile, logFile, startedAt: new Date().toISOString() };
+  const processState: ProcessState = {
+    pid,
+    marker: propertiesFile,
+    logFile,
+    startedAt: new Date().toISOString(),
+  };
   const brokers = [`localhost:${state.port}`];
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive, killProcess, spawnDetached, stopProcess } from '../../src/process/managed-process.js';
+import {
+  isProcessAlive,
+  killProcess,
+  spawnDetached,
+  stopProcess,
+} from '../../src/process/managed-process.js';
 
 async function scratch(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mekong-process-'));
@@ -13,7 +18,10 @@ describe('managed processes', () => {
   it('runs detached with output in the log file and is recognised by its marker', async () => {
     const dir = await scratch();
     const marker = join(dir, 'marker-a');
-    const pid = spawnDetached({ command: 'sh', args: ['-c', `echo started; sleep 30 # ${marker}`] }, join(dir, 'out.log'));
+    const pid = spawnDetached(
+      { command: 'sh', args: ['-c', `echo started; sleep 30 # ${marker}`] },
+      join(dir, 'out.log'),
+    );
     try {
       await sleep(200);
       expect(isProcessAlive(pid, marker)).toBe(true);
