@@ -9,7 +9,7 @@ export interface KafkaEndpoint {
 
 export interface InfluxdbEndpoint {
   url: string;
-  /** API token (2.x) or `user:password` (1.8). */
+  /** API token. */
   token: string;
   org: string;
   bucket: string;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DevstackError } from './errors.js';
-import { installInfluxdb } from './influxdb/install-influxdb.js';
 import { startLocalInfluxdb } from './influxdb/local-influxdb.js';
 import type { InstallContext } from './install-context.js';
 import { withInstallLock } from './install-lock.js';
 import { startLocalKafka } from './kafka/local-kafka.js';
-import { choosePort } from './ports.js';
+import { choosePort, waitForPortFree } from './ports.js';
 import { isProcessAlive, killProcess, stopProcess } from './process/managed-process.js';
 import {
   type InfluxdbState,
@@ -45,17 +44,24 @@ async function pickPort(
   taken: Set<number>,
   ctx: InstallContext,
 ): Promise<number> {
+  const busy = (port: number, cause?: unknown) =>
+    new DevstackError('MEKONG_DEVSTACK_PORT_BUSY', step, `port ${port} is in use`, {
+      hint: `stop whatever listens on ${port} (\`ss -ltnp | grep ${port}\`), or configure another port`,
+      cause,
+    });
+  if (saved !== undefined) {
+    // A restart keeps the port its clients know; a crashed process may hold it a moment longer.
+    if (!(await waitForPortFree(saved, 15_000))) throw busy(saved);
+    taken.add(saved);
+    return saved;
+  }
   try {
-    const configured = wanted.configured && saved === undefined;
-    const { port, movedFrom } = await choosePort(saved ?? wanted.port, { configured, taken });
+    const { port, movedFrom } = await choosePort(wanted.port, { configured: wanted.configured, taken });
     if (movedFrom !== undefined) ctx.progress(`${step}: port ${movedFrom} is busy, using ${port}`);
     taken.add(port);
     return port;
   } catch (error) {
-    throw new DevstackError('MEKONG_DEVSTACK_PORT_BUSY', step, (error as Error).message, {
-      hint: 'stop whatever listens there, or configure another port',
-      cause: error,
-    });
+    throw busy(wanted.port, error);
   }
 }
 
@@ -77,21 +83,17 @@ async function bringUpInfluxdb(
   options: LocalStackOptions,
   saved: InfluxdbState | undefined,
 ): Promise<InfluxdbState> {
-  const install = await installInfluxdb(options.ctx);
   const port = await pickPort('start InfluxDB', saved?.port, options.ports.influxdb, new Set(), options.ctx);
   // Credentials are made once per stack, never defaulted, and kept in the owner-only state file.
   const username = saved?.username ?? 'mekong-admin';
   const password = saved?.password ?? randomBytes(18).toString('base64url');
   const config = {
     port,
-    flavour: install.flavour,
     org: saved?.org ?? 'mekong',
     bucket: saved?.bucket ?? 'mekong',
     username,
     password,
-    token:
-      saved?.token ??
-      (install.flavour === '1.8' ? `${username}:${password}` : randomBytes(32).toString('base64url')),
+    token: saved?.token ?? randomBytes(32).toString('base64url'),
   };
   return { ...config, process: await startLocalInfluxdb(options.ctx, options.stackDir, config) };
 }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** True when nothing listens on `port` on either loopback family. */
 export async function isPortFree(port: number): Promise<boolean> {
@@ -38,5 +39,15 @@ export async function choosePort(
   for (;;) {
     const port = await freePort();
     if (!taken.has(port)) return { port, movedFrom: preferred };
+  }
+}
+
+/** Waits until `port` is free: a service restarting keeps its port, which its clients know. */
+export async function waitForPortFree(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await isPortFree(port)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(200);
   }
 }

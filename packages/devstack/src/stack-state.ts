@@ -19,7 +19,6 @@ export const kafkaState = z.object({
 
 export const influxdbState = z.object({
   port: z.number().int(),
-  flavour: z.enum(['2.x', '1.8']),
   org: z.string(),
   bucket: z.string(),
   username: z.string(),

@@ -60,6 +60,7 @@ export function devstackCommand(): Command {
     .action((options: { json: boolean }) =>
       reportingErrors('mekong devstack', async () => {
         const status = await devstackStatus(devstackConfigFromEnv());
+        if (status.services.some((service) => !service.running)) process.exitCode = 3;
         if (options.json) {
           process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
           return;
@@ -71,7 +72,6 @@ export function devstackCommand(): Command {
             `  ${service.name.padEnd(9)} ${state.padEnd(20)} ${service.endpoint ?? ''}  ${service.logFile ?? ''}\n`,
           );
         }
-        if (status.services.some((service) => !service.running)) process.exitCode = 3;
       }),
     );
   return command;

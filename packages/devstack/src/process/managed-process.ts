@@ -33,7 +33,8 @@ export function spawnDetached(spec: LaunchSpec, logFile: string): number {
 
 /**
  * True when `pid` runs and its command line contains `marker` (a path only this service uses), so
- * a recycled pid of an unrelated process is never mistaken for ours.
+ * a recycled pid of an unrelated process is never mistaken for ours. A zombie (exited, not yet reaped
+ * by its parent) is not running; a process still exiting is, until it has closed its sockets.
  */
 export function isProcessAlive(pid: number, marker: string): boolean {
   try {
@@ -41,13 +42,18 @@ export function isProcessAlive(pid: number, marker: string): boolean {
   } catch {
     return false;
   }
+  let stat: string;
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmdline.length === 0) return false; // a zombie waiting for its parent
-    return cmdline.includes(marker);
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return true; // no /proc (macOS): trust the signal check
   }
+  // The state letter follows the command name, which is in parentheses and may itself hold spaces.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  if (state === 'Z' || state === 'X') return false;
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  // An exiting process has already dropped its command line; it is ours if it was before.
+  return cmdline.length === 0 || cmdline.includes(marker);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
