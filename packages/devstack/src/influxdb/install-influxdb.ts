@@ -7,6 +7,7 @@ import { ensureDebianPackages } from '../debian-packages.js';
 import { DevstackError } from '../errors.js';
 import type { InstallContext } from '../install-context.js';
 import { withInstallLock } from '../install-lock.js';
+import type { LaunchSpec } from '../process/managed-process.js';
 import { runStep } from '../run-step.js';
 
 const execFileAsync = promisify(execFile);
@@ -307,11 +308,12 @@ async function copyModule(
  * all its state in `dataDir`. Run it with `dataDir` as working directory or leave the env as given: it
  * points influxd's config lookup at `dataDir`, so a stray config file in the working directory is not read.
  */
-export function influxdbArgs(
+export function influxdbLaunch(
   install: InfluxdbInstall,
   opts: { dataDir: string; httpPort: number },
-): { args: string[]; env: Record<string, string> } {
+): LaunchSpec & { env: Record<string, string> } {
   return {
+    command: install.binary,
     args: [
       '--http-bind-address',
       `:${opts.httpPort}`,

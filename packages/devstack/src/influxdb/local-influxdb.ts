@@ -5,7 +5,7 @@ import { DevstackError } from '../errors.js';
 import type { InstallContext } from '../install-context.js';
 import { isProcessAlive, spawnDetached } from '../process/managed-process.js';
 import type { InfluxdbState, ProcessState } from '../stack-state.js';
-import { influxdbArgs, installInfluxdb, setupInfluxdb } from './install-influxdb.js';
+import { influxdbLaunch, installInfluxdb, setupInfluxdb } from './install-influxdb.js';
 
 export async function isInfluxdbReady(url: string): Promise<boolean> {
   try {
@@ -30,9 +30,9 @@ export async function startLocalInfluxdb(
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'influxd.log');
   await mkdir(dataDir, { recursive: true });
-  const launch = influxdbArgs(install, { dataDir, httpPort: state.port });
+  const launch = influxdbLaunch(install, { dataDir, httpPort: state.port });
   ctx.progress(`starting InfluxDB ${install.version} on port ${state.port}`);
-  const pid = spawnDetached({ command: install.binary, args: launch.args, env: launch.env }, logFile);
+  const pid = spawnDetached(launch, logFile);
   const processState: ProcessState = { pid, marker: dataDir, logFile, startedAt: new Date().toISOString() };
   const url = `http://localhost:${state.port}`;
   const deadline = Date.now() + 120_000;
