@@ -1,0 +1,173 @@
+import { lowerBound, upperBound } from './intervals.js';
+import type { CountEvent, MachineState, StateEvent } from './kpi-event.js';
+
+/**
+ * What the engine keeps about one cell: its state changes, counts and the instants it was heard from,
+ * each sorted by time. Events may arrive in any order; they are inserted where they belong, so every
+ * computation sees the same timeline whatever the arrival order.
+ */
+
+export const unknownState = -1;
+export const stateCode: Readonly<Record<MachineState, number>> = {
+  running: 0,
+  idle: 1,
+  down: 2,
+  setup: 3,
+  planned_stop: 4,
+  not_scheduled: 5,
+  off: 6,
+};
+
+/** `idle`, `down` and `off` are stops: availability losses, DOWN or MINOR by the stop's length. */
+export function isStopCode(code: number): boolean {
+  return code === stateCode.idle || code === stateCode.down || code === stateCode.off;
+}
+
+export class CellTimeline {
+  readonly stateTs: number[] = [];
+  readonly stateCodes: number[] = [];
+  readonly stateProducts: (string | undefined)[] = [];
+  private readonly statePublishers: string[] = [];
+  private readonly stateSeqs: number[] = [];
+  readonly countTs: number[] = [];
+  readonly countGood: number[] = [];
+  readonly countScrap: number[] = [];
+  readonly countProducts: (string | undefined)[] = [];
+  readonly heardTs: number[] = [];
+  /**
+   * Start of the stop that the first kept state belongs to, when earlier states of that stop were
+   * pruned; null otherwise.
+   */
+  carriedStopStartMs: number | null = null;
+  /** Same for a run of `down` states (one failure). */
+  carriedDownStartMs: number | null = null;
+
+  insertState(event: StateEvent): void {
+    let index = this.stateTs.length;
+    const last = this.stateTs[index - 1];
+    if (last !== undefined && event.tsMs <= last) {
+      // Messages at the same instant are ordered by publisher then seq: the later seq wins.
+      index = lowerBound(this.stateTs, event.tsMs);
+      while (
+        index < this.stateTs.length &&
+        this.stateTs[index] === event.tsMs &&
+        compareOrigin(this.statePublishers[index]!, this.stateSeqs[index]!, event.publisher, event.seq) < 0
+      ) {
+        index++;
+      }
+    }
+    insertAt(this.stateTs, index, event.tsMs);
+    insertAt(this.stateCodes, index, stateCode[event.state]);
+    insertAt(this.stateProducts, index, event.product);
+    insertAt(this.statePublishers, index, event.publisher);
+    insertAt(this.stateSeqs, index, event.seq);
+    this.insertHeard(event.tsMs);
+  }
+
+  insertCount(event: CountEvent): void {
+    const index = upperBound(this.countTs, event.tsMs);
+    insertAt(this.countTs, index, event.tsMs);
+    insertAt(this.countGood, index, event.good);
+    insertAt(this.countScrap, index, event.scrap);
+    insertAt(this.countProducts, index, event.product);
+    this.insertHeard(event.tsMs);
+  }
+
+  private insertHeard(tsMs: number): void {
+    insertAt(this.heardTs, upperBound(this.heardTs, tsMs), tsMs);
+  }
+
+  /** Index of the state in force at an instant (the last one at or before it), or -1. */
+  stateIndexAt(atMs: number): number {
+    return upperBound(this.stateTs, atMs) - 1;
+  }
+
+  /**
+   * Forgets what no computation from `keepFromMs` on can need: counts before it, and states and heard
+   * instants before it except the last of each (the state in force, the last sign of life).
+   */
+  prune(keepFromMs: number): void {
+    const stateKeepIndex = this.stateIndexAt(keepFromMs - 1);
+    if (stateKeepIndex > 0) {
+      const keptCode = this.stateCodes[stateKeepIndex]!;
+      this.carriedStopStartMs = isStopCode(keptCode) ? this.stopStartAt(stateKeepIndex) : null;
+      this.carriedDownStartMs = keptCode === stateCode.down ? this.downStartAt(stateKeepIndex) : null;
+      for (const column of [
+        this.stateTs,
+        this.stateCodes,
+        this.stateProducts,
+        this.statePublishers,
+        this.stateSeqs,
+      ]) {
+        column.splice(0, stateKeepIndex);
+      }
+    }
+    const countKeepIndex = lowerBound(this.countTs, keepFromMs);
+    if (countKeepIndex > 0) {
+      for (const column of [this.countTs, this.countGood, this.countScrap, this.countProducts]) {
+        column.splice(0, countKeepIndex);
+      }
+    }
+    const heardKeepIndex = upperBound(this.heardTs, keepFromMs - 1) - 1;
+    if (heardKeepIndex > 0) this.heardTs.splice(0, heardKeepIndex);
+  }
+
+  /** True when the state at `index` is overridden by a later message at the same instant. */
+  isSuperseded(index: number): boolean {
+    return this.stateTs[index + 1] === this.stateTs[index];
+  }
+
+  /** Start of the stop (consecutive `idle`/`down`/`off` states) that the effective state at `index` belongs to. */
+  stopStartAt(index: number): number {
+    return this.runStartAt(index, isStopCode, this.carriedStopStartMs);
+  }
+
+  /** Start of the run of consecutive `down` states that the effective state at `index` belongs to. */
+  downStartAt(index: number): number {
+    return this.runStartAt(index, (code) => code === stateCode.down, this.carriedDownStartMs);
+  }
+
+  private runStartAt(
+    index: number,
+    belongs: (code: number) => boolean,
+    carriedStartMs: number | null,
+  ): number {
+    let first = index;
+    for (let previous = index - 1; previous >= 0; previous--) {
+      if (this.isSuperseded(previous)) continue;
+      if (!belongs(this.stateCodes[previous]!)) break;
+      first = previous;
+    }
+    if (first === firstEffectiveIndex(this) && carriedStartMs !== null) return carriedStartMs;
+    return this.stateTs[first]!;
+  }
+
+  /** Time of the first effective state after `index` that does not satisfy `belongs`, or null. */
+  runEndAfter(index: number, belongs: (code: number) => boolean): number | null {
+    for (let next = index + 1; next < this.stateTs.length; next++) {
+      if (this.isSuperseded(next)) continue;
+      if (!belongs(this.stateCodes[next]!)) return this.stateTs[next]!;
+    }
+    return null;
+  }
+
+  get eventCount(): number {
+    return this.stateTs.length + this.countTs.length;
+  }
+}
+
+function firstEffectiveIndex(timeline: CellTimeline): number {
+  let index = 0;
+  while (timeline.isSuperseded(index)) index++;
+  return index;
+}
+
+function compareOrigin(publisherA: string, seqA: number, publisherB: string, seqB: number): number {
+  if (publisherA !== publisherB) return publisherA < publisherB ? -1 : 1;
+  return seqA - seqB;
+}
+
+function insertAt<T>(column: T[], index: number, value: T): void {
+  if (index === column.length) column.push(value);
+  else column.splice(index, 0, value);
+}
