@@ -30,7 +30,7 @@ export function devstackCommand(): Command {
             [
               `Kafka     ${kafka.brokers.join(',')}  (${kafka.source})`,
               `InfluxDB  ${influxdb.url}  org=${influxdb.org} bucket=${influxdb.bucket}  (${influxdb.source})`,
-              `          token: see \`mekong devstack status --json\` (kept in an owner-only file)`,
+              `          token: \`mekong devstack up --json\` prints it (kept in an owner-only state.json)`,
               '',
             ].join('\n'),
           );
