@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devstackCommand } from './commands/devstack.js';
+import { kpiCommand } from './commands/kpi.js';
 import { startCommand } from './commands/start.js';
 
 const program = new Command('mekong')
   .description('Mekong: smart-factory telemetry — MQTT → Kafka → InfluxDB, OEE and labour productivity')
   .showHelpAfterError()
   .addCommand(startCommand())
+  .addCommand(kpiCommand())
   .addCommand(devstackCommand());
 
 await program.parseAsync(process.argv);

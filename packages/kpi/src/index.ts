@@ -12,6 +12,7 @@ export {
 } from './compute-kpis.js';
 export { KpiError, type KpiErrorCode, kpiErrorCodes } from './errors.js';
 export { type EventRejectionReason, eventRejectionReasons } from './event-check.js';
+export { kpiEventFromMessage } from './from-telemetry-message.js';
 export {
   createKpiEngine,
   type IngestOutcome,
@@ -63,3 +64,4 @@ export {
   type NationalTarget,
   nationalTargets,
 } from './value-added.js';
+export { formatZonedIso } from './zoned-time.js';

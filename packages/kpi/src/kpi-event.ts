@@ -1,3 +1,4 @@
+import { MACHINE_STATES } from '@mekong/contracts';
 import { z } from 'zod';
 import { isCellPath, isLinePath } from './asset-path.js';
 
@@ -7,15 +8,8 @@ import { isCellPath, isLinePath } from './asset-path.js';
  * (topic + payload) produces these.
  */
 
-export const machineStates = [
-  'running',
-  'idle',
-  'down',
-  'setup',
-  'planned_stop',
-  'not_scheduled',
-  'off',
-] as const;
+/** The machine states of the wire contract: one list, owned by `@mekong/contracts`. */
+export const machineStates = MACHINE_STATES;
 export const machineStateSchema = z.enum(machineStates);
 export type MachineState = z.infer<typeof machineStateSchema>;
 

@@ -1,5 +1,6 @@
+import { MACHINE_STATES } from '@mekong/contracts';
 import { describe, expect, it } from 'vitest';
-import { kpiEventSchema } from '../src/kpi-event.js';
+import { kpiEventSchema, machineStates } from '../src/kpi-event.js';
 
 const envelope = { tsMs: 1_772_406_000_000, seq: 1, publisher: 'press-1' };
 const cell = 'acme/hcm/assembly/line-1/press-1';
@@ -24,5 +25,11 @@ describe('kpiEventSchema', () => {
     ['fractional seq', { kind: 'count', path: cell, ...envelope, seq: 1.5, good: 1, scrap: 0 }],
   ])('rejects %s', (_name, event) => {
     expect(kpiEventSchema.safeParse(event).success).toBe(false);
+  });
+});
+
+describe('machineStates', () => {
+  it('is the contract’s list of machine states, not a copy that could drift', () => {
+    expect(machineStates).toBe(MACHINE_STATES);
   });
 });
