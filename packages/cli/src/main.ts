@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { brokerCommand } from './commands/broker.js';
 import { devstackCommand } from './commands/devstack.js';
 import { kpiCommand } from './commands/kpi.js';
 import { startCommand } from './commands/start.js';
@@ -8,6 +9,7 @@ const program = new Command('mekong')
   .description('Mekong: smart-factory telemetry — MQTT → Kafka → InfluxDB, OEE and labour productivity')
   .showHelpAfterError()
   .addCommand(startCommand())
+  .addCommand(brokerCommand())
   .addCommand(kpiCommand())
   .addCommand(devstackCommand());
 

@@ -1,0 +1,21 @@
+export { describeConfig, type EnvSchema, type EnvVariableHelp, env, loadConfig } from './config.js';
+export { RuntimeError, type RuntimeErrorCode, runtimeErrorCodes } from './errors.js';
+export {
+  type ComponentHealth,
+  checkHealth,
+  type HealthCheck,
+  type HealthReport,
+  type HealthStatus,
+  overallStatus,
+} from './health.js';
+export { createLogger, type Logger, type LoggerSettings } from './logger.js';
+export {
+  Counter,
+  createMetricsRegistry,
+  Gauge,
+  Histogram,
+  type MetricsSettings,
+  Registry,
+} from './metrics.js';
+export { listen, type OpsServer, type OpsServerSettings, startOpsServer } from './ops-server.js';
+export { type CloseHook, createShutdown, type Shutdown, type ShutdownSettings } from './shutdown.js';

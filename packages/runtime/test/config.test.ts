@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { describeConfig, env, loadConfig } from '../src/config.js';
+import { RuntimeError } from '../src/errors.js';
+
+const schema = z.object({
+  MEKONG_TEST_PORT: env.port(1883).describe('MQTT port'),
+  MEKONG_TEST_DEV: env.boolean(false).describe('development mode'),
+  MEKONG_TEST_NAME: z.string().min(1).optional().describe('a name'),
+});
+
+describe('loadConfig', () => {
+  it('applies defaults and coerces values', () => {
+    expect(loadConfig(schema, {})).toEqual({ MEKONG_TEST_PORT: 1883, MEKONG_TEST_DEV: false });
+    expect(loadConfig(schema, { MEKONG_TEST_PORT: '8883', MEKONG_TEST_DEV: 'yes' })).toMatchObject({
+      MEKONG_TEST_PORT: 8883,
+      MEKONG_TEST_DEV: true,
+    });
+  });
+
+  it('treats an empty string as unset', () => {
+    expect(loadConfig(schema, { MEKONG_TEST_PORT: '' }).MEKONG_TEST_PORT).toBe(1883);
+  });
+
+  it('names the variable, the value and its description when a value is bad', () => {
+    let thrown: unknown;
+    try {
+      loadConfig(schema, { MEKONG_TEST_PORT: 'abc', MEKONG_TEST_DEV: 'maybe' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RuntimeError);
+    const error = thrown as RuntimeError;
+    expect(error.code).toBe('MEKONG_CONFIG_INVALID');
+    expect(error.message).toMatch(/MEKONG_TEST_PORT: .*got "abc".*MQTT port/);
+    expect(error.message).toMatch(/MEKONG_TEST_DEV: expected true or false — got "maybe"/);
+  });
+});
+
+describe('describeConfig', () => {
+  it('lists every variable with description and default', () => {
+    expect(describeConfig(schema)).toEqual([
+      { name: 'MEKONG_TEST_PORT', description: 'MQTT port', default: '1883' },
+      { name: 'MEKONG_TEST_DEV', description: 'development mode', default: 'false' },
+      { name: 'MEKONG_TEST_NAME', description: 'a name', default: undefined },
+    ]);
+  });
+});

@@ -1,0 +1,211 @@
+import { env, loadConfig } from '@mekong/runtime';
+import * as z from 'zod';
+import { BrokerError } from './errors.js';
+import type { GatewayLimits } from './gateway/connection-gateway.js';
+import type { PersistenceMode } from './persistence/create-persistence.js';
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+/** Every setting of the broker as an environment variable, with its default and what it does. */
+export const brokerEnvSchema = z.object({
+  MEKONG_BROKER_HOST: z.string().default('::').describe('address to listen on; "::" serves IPv6 and IPv4'),
+  MEKONG_BROKER_PORT: env.port(1883).describe('MQTT over TCP port (0 = any free port)'),
+  MEKONG_BROKER_WS_PORT: env
+    .port(8083)
+    .describe('MQTT over WebSocket port, for browsers (0 = any free port)'),
+  MEKONG_BROKER_WS_ENABLED: env.boolean(true).describe('serve MQTT over WebSocket'),
+  MEKONG_BROKER_TLS_PORT: env
+    .port(8883)
+    .describe('MQTT over TLS port, used when a certificate and key are given'),
+  MEKONG_BROKER_TLS_CERT_FILE: z.string().optional().describe('PEM certificate (chain) for MQTT over TLS'),
+  MEKONG_BROKER_TLS_KEY_FILE: z.string().optional().describe('PEM private key for MQTT over TLS'),
+  MEKONG_BROKER_TLS_CA_FILE: z
+    .string()
+    .optional()
+    .describe('PEM CA bundle to request client certificates (optional)'),
+  MEKONG_BROKER_HTTP_PORT: env.port(9101).describe('HTTP port of /health and /metrics'),
+  MEKONG_BROKER_CREDENTIALS_FILE: z
+    .string()
+    .optional()
+    .describe('JSON file of users with scrypt password hashes; add one with `mekong broker passwd`'),
+  MEKONG_BROKER_JWT_KEY_FILE: z
+    .string()
+    .optional()
+    .describe('file holding the JWT HMAC secret or PEM public key'),
+  MEKONG_BROKER_JWT_KEY: z.string().optional().describe('the JWT HMAC secret or PEM public key itself'),
+  MEKONG_BROKER_JWT_ISSUER: z.string().optional().describe('required `iss` of tokens'),
+  MEKONG_BROKER_JWT_AUDIENCE: z.string().optional().describe('required `aud` of tokens'),
+  MEKONG_BROKER_ALLOW_ANONYMOUS: env
+    .boolean(false)
+    .describe('DEVELOPMENT ONLY: accept clients without credentials, with full rights'),
+  MEKONG_BROKER_SERVICE_SUBSCRIBE: list('mekong/#').describe(
+    'topic filters services may subscribe to when their credentials name none (comma-separated)',
+  ),
+  MEKONG_BROKER_SERVICE_PUBLISH: list('mekong/v1/+/+/+/+/+/cmd/#').describe(
+    'topic filters services may publish to when their credentials name none (comma-separated)',
+  ),
+  MEKONG_BROKER_MAX_PACKET_BYTES: env.positiveInt(256 * 1024).describe('largest MQTT packet accepted'),
+  MEKONG_BROKER_MAX_TOPIC_LENGTH: env.positiveInt(256).describe('longest topic, in bytes'),
+  MEKONG_BROKER_MAX_TOPIC_DEPTH: env.positiveInt(16).describe('most topic levels'),
+  MEKONG_BROKER_MAX_INFLIGHT: env
+    .positiveInt(100)
+    .describe('unacknowledged QoS 1/2 publishes per client before the broker stops reading it'),
+  MEKONG_BROKER_MAX_CONNECTIONS: env.positiveInt(10_000).describe('most connected clients'),
+  MEKONG_BROKER_DEVICE_PUBLISH_RATE: env
+    .nonNegativeInt(100)
+    .describe('publishes a second per device (0 = no limit)'),
+  MEKONG_BROKER_SERVICE_PUBLISH_RATE: env
+    .nonNegativeInt(0)
+    .describe('publishes a second per service (0 = no limit)'),
+  MEKONG_BROKER_PUBLISH_BURST: env
+    .positiveInt(200)
+    .describe('publishes a client may send at once above its rate'),
+  MEKONG_BROKER_VALIDATE_PAYLOADS: env
+    .boolean(false)
+    .describe('check telemetry payloads against the contracts and refuse invalid ones (PUBACK 0x99)'),
+  MEKONG_BROKER_MAX_PAYLOAD_BYTES: env
+    .positiveInt(64 * 1024)
+    .describe('largest telemetry payload when validating'),
+  MEKONG_BROKER_PERSISTENCE: z
+    .enum(['memory', 'durable', 'redis'])
+    .default('memory')
+    .describe('memory (lost on restart), durable (on disk in MEKONG_BROKER_DATA_DIR), redis (cluster)'),
+  MEKONG_BROKER_DATA_DIR: z.string().optional().describe('folder of the durable store'),
+  MEKONG_BROKER_REDIS_URL: z.string().optional().describe('Redis of the cluster mode, redis://host:port'),
+  MEKONG_BROKER_CONCURRENCY: env
+    .positiveInt(100)
+    .describe('deliveries in flight inside the broker before new ones queue'),
+  MEKONG_BROKER_DRAIN_TIMEOUT_MS: env
+    .nonNegativeInt(5_000)
+    .describe('time to drain in-flight messages on shutdown'),
+  MEKONG_LOG_LEVEL: env.logLevel().describe('log level'),
+});
+
+export interface BrokerConfig {
+  host: string;
+  ports: { tcp: number; ws: number | null; tls: number; http: number | null };
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+  auth: {
+    credentialsFile?: string;
+    jwt?: { key: string; issuer?: string; audience?: string };
+    allowAnonymous: boolean;
+    serviceDefaults: { publish: string[]; subscribe: string[] };
+  };
+  limits: GatewayLimits;
+  validation: { enabled: boolean; maxPayloadBytes: number };
+  persistence: { mode: PersistenceMode; dataDir?: string; redisUrl?: string; concurrency: number };
+  drainTimeoutMs: number;
+  logLevel: string;
+}
+
+/** A complete configuration: the defaults of `brokerEnvSchema` with `overrides` on top. */
+export function defaultBrokerConfig(): BrokerConfig {
+  return configFromParsedEnv(loadConfig(brokerEnvSchema, {}), undefined);
+}
+
+/** The broker configuration from `MEKONG_BROKER_*` variables; a bad one throws naming the variable. */
+export async function brokerConfigFromEnv(
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<BrokerConfig> {
+  const parsed = loadConfig(brokerEnvSchema, environment);
+  let jwtKey = parsed.MEKONG_BROKER_JWT_KEY;
+  if (parsed.MEKONG_BROKER_JWT_KEY_FILE) {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      jwtKey = (await readFile(parsed.MEKONG_BROKER_JWT_KEY_FILE, 'utf8')).trim();
+    } catch (cause) {
+      throw new BrokerError(
+        'MEKONG_BROKER_BAD_CONFIG',
+        `MEKONG_BROKER_JWT_KEY_FILE: cannot read ${parsed.MEKONG_BROKER_JWT_KEY_FILE}`,
+        { cause },
+      );
+    }
+  }
+  return configFromParsedEnv(parsed, jwtKey);
+}
+
+function configFromParsedEnv(
+  parsed: z.output<typeof brokerEnvSchema>,
+  jwtKey: string | undefined,
+): BrokerConfig {
+  const cert = parsed.MEKONG_BROKER_TLS_CERT_FILE;
+  const key = parsed.MEKONG_BROKER_TLS_KEY_FILE;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new BrokerError(
+      'MEKONG_BROKER_BAD_CONFIG',
+      'MEKONG_BROKER_TLS_CERT_FILE and MEKONG_BROKER_TLS_KEY_FILE go together: set both for MQTT over TLS, or neither',
+    );
+  }
+  return {
+    host: parsed.MEKONG_BROKER_HOST,
+    ports: {
+      tcp: parsed.MEKONG_BROKER_PORT,
+      ws: parsed.MEKONG_BROKER_WS_ENABLED ? parsed.MEKONG_BROKER_WS_PORT : null,
+      tls: parsed.MEKONG_BROKER_TLS_PORT,
+      http: parsed.MEKONG_BROKER_HTTP_PORT,
+    },
+    ...(cert && key
+      ? {
+          tls: {
+            certFile: cert,
+            keyFile: key,
+            ...(parsed.MEKONG_BROKER_TLS_CA_FILE ? { caFile: parsed.MEKONG_BROKER_TLS_CA_FILE } : {}),
+          },
+        }
+      : {}),
+    auth: {
+      ...(parsed.MEKONG_BROKER_CREDENTIALS_FILE
+        ? { credentialsFile: parsed.MEKONG_BROKER_CREDENTIALS_FILE }
+        : {}),
+      ...(jwtKey
+        ? {
+            jwt: {
+              key: jwtKey,
+              ...(parsed.MEKONG_BROKER_JWT_ISSUER ? { issuer: parsed.MEKONG_BROKER_JWT_ISSUER } : {}),
+              ...(parsed.MEKONG_BROKER_JWT_AUDIENCE ? { audience: parsed.MEKONG_BROKER_JWT_AUDIENCE } : {}),
+            },
+          }
+        : {}),
+      allowAnonymous: parsed.MEKONG_BROKER_ALLOW_ANONYMOUS,
+      serviceDefaults: {
+        publish: parsed.MEKONG_BROKER_SERVICE_PUBLISH,
+        subscribe: parsed.MEKONG_BROKER_SERVICE_SUBSCRIBE,
+      },
+    },
+    limits: {
+      maxPacketSize: parsed.MEKONG_BROKER_MAX_PACKET_BYTES,
+      maxTopicLength: parsed.MEKONG_BROKER_MAX_TOPIC_LENGTH,
+      maxTopicDepth: parsed.MEKONG_BROKER_MAX_TOPIC_DEPTH,
+      maxInflight: parsed.MEKONG_BROKER_MAX_INFLIGHT,
+      maxConnections: parsed.MEKONG_BROKER_MAX_CONNECTIONS,
+      publishRate: {
+        device: parsed.MEKONG_BROKER_DEVICE_PUBLISH_RATE,
+        service: parsed.MEKONG_BROKER_SERVICE_PUBLISH_RATE,
+        admin: 0,
+      },
+      publishBurst: parsed.MEKONG_BROKER_PUBLISH_BURST,
+      connectTimeoutMs: 10_000,
+    },
+    validation: {
+      enabled: parsed.MEKONG_BROKER_VALIDATE_PAYLOADS,
+      maxPayloadBytes: parsed.MEKONG_BROKER_MAX_PAYLOAD_BYTES,
+    },
+    persistence: {
+      mode: parsed.MEKONG_BROKER_PERSISTENCE,
+      ...(parsed.MEKONG_BROKER_DATA_DIR ? { dataDir: parsed.MEKONG_BROKER_DATA_DIR } : {}),
+      ...(parsed.MEKONG_BROKER_REDIS_URL ? { redisUrl: parsed.MEKONG_BROKER_REDIS_URL } : {}),
+      concurrency: parsed.MEKONG_BROKER_CONCURRENCY,
+    },
+    drainTimeoutMs: parsed.MEKONG_BROKER_DRAIN_TIMEOUT_MS,
+    logLevel: parsed.MEKONG_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,10 @@
+export { createAuthenticator } from './auth/authenticate.js';
+export { CredentialStore, type PasswdEntry, passwd, readCredentialsFile } from './auth/credentials-file.js';
+export type { Identity, Role } from './auth/identity.js';
+export { hashPassword, verifyPassword } from './auth/password-hash.js';
+export { type BrokerCliOption, brokerCliOptions, passwdUsage } from './cli-options.js';
+export { type BrokerConfig, brokerConfigFromEnv, brokerEnvSchema, defaultBrokerConfig } from './config.js';
+export { BrokerError, type BrokerErrorCode, brokerErrorCodes } from './errors.js';
+export { type RefusalReason, refusalReasons, refusals } from './refusals.js';
+export { runBroker } from './run-broker.js';
+export { type RunningBroker, type StartBrokerOptions, startBroker } from './start-broker.js';

@@ -1,0 +1,41 @@
+import { createServer } from 'node:http';
+import { listen } from '@mekong/runtime';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { type AcceptConnection, type Listener, remoteOf } from './listener.js';
+
+/** MQTT over WebSocket (subprotocol `mqtt`, any path) for browsers, on `host`. */
+export async function listenWs(
+  port: number,
+  host: string,
+  maxPacketSize: number,
+  accept: AcceptConnection,
+): Promise<Listener> {
+  const http = createServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain' });
+    response.end('this port speaks MQTT over WebSocket\n');
+  });
+  const wss = new WebSocketServer({
+    server: http,
+    // One WebSocket message may carry one or more MQTT packets; the gateway enforces the packet limit.
+    maxPayload: maxPacketSize + 1024,
+    handleProtocols: (protocols) =>
+      protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
+  });
+  wss.on('connection', (socket, request) => {
+    const stream = createWebSocketStream(socket);
+    stream.on('error', () => stream.destroy());
+    accept(stream, 'ws', remoteOf(request.socket.remoteAddress, request.socket.remotePort));
+  });
+  await listen(http, port, host);
+  const address = http.address();
+  return {
+    transport: 'ws',
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise((resolve) => {
+        wss.close();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises';
+import levelPersistence from 'aedes-persistence-level';
+import redisPersistence from 'aedes-persistence-redis';
+import { ClassicLevel } from 'classic-level';
+import mqemitter, { type MQEmitter } from 'mqemitter';
+import MQEmitterRedis from 'mqemitter-redis';
+import { BrokerError } from '../errors.js';
+import { makeStackSafe } from '../mq/stack-safe-emitter.js';
+
+export type PersistenceMode = 'memory' | 'durable' | 'redis';
+
+export interface PersistenceSettings {
+  mode: PersistenceMode;
+  /** durable: where the LevelDB files live. */
+  dataDir?: string;
+  /** redis: `redis://[:password@]host:port[/db]`. */
+  redisUrl?: string;
+  /** Deliveries in flight inside the broker before new ones queue (aedes `concurrency`). */
+  concurrency: number;
+}
+
+/** What aedes is built with, and how to release it after `aedes.close()`. */
+export interface BrokerStorage {
+  mq: MQEmitter;
+  /** undefined: aedes's in-memory default. */
+  persistence: unknown;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * - memory: sessions, QoS 1/2 queues and retained messages in this process only (lost on restart);
+ * - durable: the same in LevelDB on disk, so persistent sessions' QoS 1 messages survive a restart;
+ * - redis: persistence and message routing through Redis, so several broker processes act as one
+ *   (a subscriber on one receives what is published on another).
+ * Every emitter is made stack-safe (see mq/stack-safe-emitter.ts).
+ */
+export async function createStorage(settings: PersistenceSettings): Promise<BrokerStorage> {
+  switch (settings.mode) {
+    case 'memory':
+      return {
+        mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
+        persistence: undefined,
+        describe: 'memory',
+        close: async () => {},
+      };
+    case 'durable': {
+      if (!settings.dataDir) {
+        throw new BrokerError(
+          'MEKONG_BROKER_BAD_CONFIG',
+          'durable persistence needs a data directory (MEKONG_BROKER_DATA_DIR)',
+        );
+      }
+      await mkdir(settings.dataDir, { recursive: true });
+      const db = new ClassicLevel(settings.dataDir);
+      await db.open();
+      const persistence = levelPersistence(db);
+      return {
+        mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
+        persistence,
+        describe: `durable (${settings.dataDir})`,
+        close: async () => {
+          await persistence.destroy().catch(() => undefined);
+          if (db.status === 'open') await db.close();
+        },
+      };
+    }
+    case 'redis': {
+      if (!settings.redisUrl) {
+        throw new BrokerError(
+          'MEKONG_BROKER_BAD_CONFIG',
+          'cluster mode needs a Redis URL (MEKONG_BROKER_REDIS_URL)',
+        );
+      }
+      const options = redisOptions(settings.redisUrl);
+      const mq = makeStackSafe(
+        MQEmitterRedis({
+          ...options,
+          concurrency: settings.concurrency,
+          matchEmptyLevels: true,
+        }) as unknown as MQEmitter,
+      );
+      const persistence = redisPersistence({ ...options });
+      return {
+        mq,
+        persistence,
+        describe: `redis (${options.host}:${options.port})`,
+        close: async () => {
+          await persistence.destroy().catch(() => undefined);
+        },
+      };
+    }
+  }
+}
+
+function redisOptions(url: string): { host: string; port: number; password?: string; db?: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new BrokerError('MEKONG_BROKER_BAD_CONFIG', `MEKONG_BROKER_REDIS_URL "${url}" is not a URL`, {
+      cause,
+    });
+  }
+  if (parsed.protocol !== 'redis:') {
+    throw new BrokerError(
+      'MEKONG_BROKER_BAD_CONFIG',
+      `MEKONG_BROKER_REDIS_URL must start with redis://, got "${url}"`,
+    );
+  }
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : 6379,
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
+  };
+}

@@ -1,0 +1,15 @@
+// Type declarations for the CommonJS persistence factories that ship none. Each returns aedes's
+// CallBackPersistence wrapper (async setup, stream methods), the shape aedes 1.x expects.
+
+interface AedesPersistenceWrapper {
+  setup(broker: unknown): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+declare module 'aedes-persistence-level' {
+  export default function levelPersistence(db: unknown): AedesPersistenceWrapper;
+}
+
+declare module 'aedes-persistence-redis' {
+  export default function redisPersistence(options?: Record<string, unknown>): AedesPersistenceWrapper;
+}
