@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { simCommand } from '@mekong/factory-simulator';
 import { Command } from 'commander';
 import { brokerCommand } from './commands/broker.js';
 import { devstackCommand } from './commands/devstack.js';
@@ -10,6 +11,7 @@ const program = new Command('mekong')
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(brokerCommand())
+  .addCommand(simCommand())
   .addCommand(kpiCommand())
   .addCommand(devstackCommand());
 

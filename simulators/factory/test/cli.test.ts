@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMessage } from '@mekong/contracts';
+import type { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { simCommand } from '../src/cli.js';
+import { fromJsonLine } from '../src/output/jsonl.js';
+
+function subcommand(name: string): Command {
+  const found = simCommand().commands.find((command) => command.name() === name);
+  if (found === undefined) throw new Error(name);
+  return found;
+}
+
+async function runSim(args: string[]): Promise<void> {
+  const sim = simCommand().exitOverride();
+  for (const command of sim.commands) command.exitOverride();
+  await sim.parseAsync(args, { from: 'user' });
+}
+
+describe('sim command', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  it('has run, record, replay, truth and scenarios', () => {
+    expect(simCommand().name()).toBe('sim');
+    expect(simCommand().commands.map((command) => command.name())).toEqual([
+      'run',
+      'record',
+      'replay',
+      'truth',
+      'scenarios',
+    ]);
+  });
+
+  it('every option of every subcommand has help text and a MEKONG_SIM_ variable', () => {
+    for (const name of ['run', 'record', 'replay', 'truth']) {
+      for (const option of subcommand(name).options) {
+        expect(option.description.length, option.flags).toBeGreaterThan(10);
+        expect(option.envVar, `${name} ${option.flags}`).toMatch(/^MEKONG_SIM_[A-Z_]+$/);
+      }
+      const help = subcommand(name).helpInformation();
+      expect(help).toContain(name === 'replay' ? 'env: MEKONG_SIM_IN)' : 'env: MEKONG_SIM_SEED)');
+    }
+    expect(subcommand('run').helpInformation()).toContain(
+      'default: "mqtt://127.0.0.1:1883", env: MEKONG_SIM_URL',
+    );
+  });
+
+  it('record writes a JSONL recording and the ground truth files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await runSim([
+      'record',
+      '--duration',
+      '2h',
+      '--start',
+      '2026-03-02T06:00:00+07:00',
+      '--out',
+      join(dir, 'demo.jsonl'),
+      '--truth',
+      join(dir, 'truth'),
+      '--malformed-rate',
+      '0.01',
+      '--no-progress',
+    ]);
+    expect(process.exitCode).toBeUndefined();
+    const lines = readFileSync(join(dir, 'demo.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1000);
+    const invalid = lines
+      .map((line) => fromJsonLine(line))
+      .filter((m) => m === undefined || !parseMessage(m.topic, Buffer.from(JSON.stringify(m.payload))).ok);
+    expect(invalid).toHaveLength(Math.floor(lines.length / 100));
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
+    expect(Object.keys(truth)).toEqual(['meta', 'convention', 'windows', 'faults', 'summary']);
+    expect(truth.faults).toHaveLength(invalid.length);
+    expect(truth.summary).toMatchObject({ messages: lines.length, windows: truth.windows.length });
+    expect(truth.convention.thetaSeconds).toBe(120);
+    const csv = readFileSync(join(dir, 'truth.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(truth.windows.length + 1);
+    expect(csv[0]).toContain('level,path,window,key,from,to,cells,AT,POT,PBT');
+    expect(readFileSync(join(dir, 'truth-faults.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(
+      invalid.length + 1,
+    );
+  });
+
+  it('an invalid scenario exits 2 with the path and value', async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      errors.push(String(text));
+      return true;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    const file = join(dir, 'bad.yaml');
+    (await import('node:fs')).writeFileSync(
+      file,
+      'name: bad\nenterprise: Bad Name\ncalendars: {}\nsites: []\n',
+    );
+    await runSim(['truth', '--scenario', file, '--truth', join(dir, 't')]);
+    expect(process.exitCode).toBe(2);
+    expect(errors.join('')).toContain('enterprise: must be');
+    expect(errors.join('')).toContain('(got "Bad Name")');
+  });
+
+  it('takes flags from MEKONG_SIM_ variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    vi.stubEnv('MEKONG_SIM_DURATION', '30m');
+    vi.stubEnv('MEKONG_SIM_SEED', '99');
+    try {
+      await runSim(['record', '--out', join(dir, 'a.jsonl'), '--no-progress']);
+      await runSim([
+        'record',
+        '--out',
+        join(dir, 'b.jsonl'),
+        '--seed',
+        '99',
+        '--duration',
+        '30m',
+        '--no-progress',
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(readFileSync(join(dir, 'a.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'b.jsonl'), 'utf8'));
+  });
+});
