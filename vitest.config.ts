@@ -30,6 +30,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'cross',
+          root: 'test',
+          include: ['**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Integration tests share one devstack (real Kafka, InfluxDB) started once per run;
           // some of them kill and restart its processes, so they run one file at a time.
           name: 'integration',

@@ -1,5 +1,12 @@
 import { Command } from 'commander';
-import { recordCommand, replayCommand, runCommand, scenariosCommand, truthCommand } from './cli/commands.js';
+import {
+  masterCommand,
+  recordCommand,
+  replayCommand,
+  runCommand,
+  scenariosCommand,
+  truthCommand,
+} from './cli/commands.js';
 
 /**
  * `mekong sim …`: the factory simulator. Every option has a MEKONG_SIM_… environment variable, shown
@@ -12,5 +19,6 @@ export function simCommand(): Command {
     .addCommand(recordCommand())
     .addCommand(replayCommand())
     .addCommand(truthCommand())
+    .addCommand(masterCommand())
     .addCommand(scenariosCommand());
 }

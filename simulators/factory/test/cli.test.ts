@@ -2,10 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMessage } from '@mekong/contracts';
+import { parseMasterData } from '@mekong/kpi';
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import { simCommand } from '../src/cli.js';
+import { masterDataOf } from '../src/master/master-data-of.js';
 import { fromJsonLine } from '../src/output/jsonl.js';
+import { loadScenario } from '../src/scenario/builtin-scenarios.js';
 
 function subcommand(name: string): Command {
   const found = simCommand().commands.find((command) => command.name() === name);
@@ -25,25 +29,32 @@ describe('sim command', () => {
     process.exitCode = undefined;
   });
 
-  it('has run, record, replay, truth and scenarios', () => {
+  it('has run, record, replay, truth, master and scenarios', () => {
     expect(simCommand().name()).toBe('sim');
     expect(simCommand().commands.map((command) => command.name())).toEqual([
       'run',
       'record',
       'replay',
       'truth',
+      'master',
       'scenarios',
     ]);
   });
 
   it('every option of every subcommand has help text and a MEKONG_SIM_ variable', () => {
-    for (const name of ['run', 'record', 'replay', 'truth']) {
+    for (const name of ['run', 'record', 'replay', 'truth', 'master']) {
       for (const option of subcommand(name).options) {
         expect(option.description.length, option.flags).toBeGreaterThan(10);
         expect(option.envVar, `${name} ${option.flags}`).toMatch(/^MEKONG_SIM_[A-Z_]+$/);
       }
       const help = subcommand(name).helpInformation();
-      expect(help).toContain(name === 'replay' ? 'env: MEKONG_SIM_IN)' : 'env: MEKONG_SIM_SEED)');
+      const expected =
+        name === 'replay'
+          ? 'env: MEKONG_SIM_IN)'
+          : name === 'master'
+            ? 'env: MEKONG_SIM_SITE)'
+            : 'env: MEKONG_SIM_SEED)';
+      expect(help).toContain(expected);
     }
     expect(subcommand('run').helpInformation()).toContain(
       'default: "mqtt://127.0.0.1:1883", env: MEKONG_SIM_URL',
@@ -85,6 +96,31 @@ describe('sim command', () => {
     expect(readFileSync(join(dir, 'truth-faults.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(
       invalid.length + 1,
     );
+  });
+
+  it('master writes the master data of a scenario as YAML that the KPI engine accepts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const file = join(dir, 'master.yaml');
+    await runSim(['master', '--scenario', 'garment', '--out', file]);
+    expect(process.exitCode).toBeUndefined();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# KPI master data of scenario "garment"/);
+    expect(text).toContain('start: "07:00"');
+    const master = parseMasterData(parse(text));
+    expect(master).toEqual(parseMasterData(masterDataOf(await loadScenario('garment'))));
+  });
+
+  it('master with an unknown site exits 2', async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      errors.push(String(text));
+      return true;
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await runSim(['master', '--scenario', 'demo', '--site', 'nowhere']);
+    expect(process.exitCode).toBe(2);
+    expect(errors.join('')).toContain('has no site nowhere (sites: binh-duong)');
   });
 
   it('an invalid scenario exits 2 with the path and value', async () => {

@@ -1,9 +1,12 @@
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { SimMessage } from '../core/sim-message.js';
 import { linkEvents } from '../faults/link-events.js';
+import { MasterDataError } from '../master/master-data-of.js';
+import { masterDataYaml } from '../master/master-data-yaml.js';
 import { MqttFleet } from '../output/mqtt-fleet.js';
 import type { Speed } from '../output/pacer.js';
 import { Pacer } from '../output/pacer.js';
@@ -18,7 +21,7 @@ import { ScenarioError } from '../scenario/scenario-error.js';
 import { FlagError } from './fault-flags.js';
 import type { MqttFlags } from './mqtt-options.js';
 import { fleetOptions, withMqttOptions } from './mqtt-options.js';
-import { speedArg } from './parsers.js';
+import { positiveIntArg, speedArg } from './parsers.js';
 import type { SimulationFlags } from './simulation-options.js';
 import { closeTruth, newCommand, prepareRun, withSimulationOptions } from './simulation-options.js';
 
@@ -27,7 +30,8 @@ async function reporting(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    const input = error instanceof ScenarioError || error instanceof FlagError;
+    const input =
+      error instanceof ScenarioError || error instanceof FlagError || error instanceof MasterDataError;
     const code = error instanceof ScenarioError ? ` [${error.code}]` : '';
     process.stderr.write(`mekong sim: ${error instanceof Error ? error.message : String(error)}${code}\n`);
     process.exitCode = input ? 2 : 1;
@@ -179,6 +183,47 @@ export function replayCommand(): Command {
         if (badLines > 0)
           process.stderr.write(`${badLines} lines were not {"topic","payload"} records and were skipped\n`);
         if (fleet.stats.errors + fleet.stats.lost > 0) process.exitCode = 1;
+      }),
+    );
+}
+
+export function masterCommand(): Command {
+  return newCommand('master')
+    .description(
+      "write the KPI engine's master data for a scenario (products and ideal cycle times, θ, shift calendars, lines), the file `mekong kpi --master` reads",
+    )
+    .addOption(
+      new Option('--scenario <name|file>', 'built-in scenario (see `sim scenarios`) or a YAML scenario file')
+        .env('MEKONG_SIM_SCENARIO')
+        .default('demo'),
+    )
+    .addOption(
+      new Option('--out <file>', 'master-data YAML output; "-" = stdout').env('MEKONG_SIM_OUT').default('-'),
+    )
+    .addOption(
+      new Option('--scale <n>', "multiply every line's replica count, as for the run it describes")
+        .env('MEKONG_SIM_SCALE')
+        .argParser(positiveIntArg)
+        .default(1),
+    )
+    .addOption(
+      new Option(
+        '--site <id>',
+        'only this site (default every site; sites in different time zones need one file each)',
+      ).env('MEKONG_SIM_SITE'),
+    )
+    .action((flags: { scenario: string; out: string; scale: number; site?: string }) =>
+      reporting(async () => {
+        const scenario = await loadScenario(flags.scenario);
+        const text = masterDataYaml(scenario, {
+          scale: flags.scale,
+          ...(flags.site === undefined ? {} : { site: flags.site }),
+        });
+        if (flags.out === '-') process.stdout.write(text);
+        else {
+          await writeFile(flags.out, text);
+          process.stderr.write(`master data: ${flags.out}\n`);
+        }
       }),
     );
 }

@@ -27,6 +27,10 @@ export interface CellSourceOptions {
   bursts: BurstSpan[];
 }
 
+function isStop(state: MachineState | undefined): boolean {
+  return state === 'down' || state === 'idle';
+}
+
 /** Whole milliseconds, at least 1, so no state lasts zero time. */
 function drawMs(distribution: Distribution, prng: Prng): number {
   return Math.max(1, Math.round(draw(distribution, prng) * 1000));
@@ -222,7 +226,7 @@ export class CellSource implements Source {
         this.flush(t, out);
         this.proc = 'down';
         this.procLeft = drawMs(failures.timeToRepair, this.failurePrng);
-        this.truth.addFailure(this.segment);
+        this.truth.startFailure(this.segment);
         if (failures.alarm !== undefined) this.alarm = 'raise';
       } else if (changeover !== undefined && this.untilChangeover <= 0) {
         this.flush(t, out);
@@ -242,6 +246,7 @@ export class CellSource implements Source {
     if (this.procLeft > 0) return;
     if (this.proc === 'down' && failures !== undefined) {
       this.untilFailure = drawMs(failures.timeBetween, this.failurePrng);
+      this.truth.endFailure();
       if (failures.alarm !== undefined) this.alarm = 'clear';
     } else if (this.proc === 'setup' && changeover !== undefined) {
       this.untilChangeover = drawMs(changeover.runTime, this.changeoverPrng);
@@ -269,7 +274,8 @@ export class CellSource implements Source {
       reason = segment.reason;
     }
     if (state === this.wireState && reason === this.wireReason && product === this.wireProduct) return;
-    if (this.wireState === 'down' || this.wireState === 'idle') this.truth.endStop();
+    // A stop is a run of consecutive stop states: it ends at the first state that is not one.
+    if (isStop(this.wireState) && !isStop(state)) this.truth.endStop();
     if (this.wireState !== undefined) this.sensors.advance(t, this.wireState);
     this.wireState = state;
     this.wireReason = reason;
@@ -345,7 +351,8 @@ export class CellSource implements Source {
   }
 
   private finish(t: number): void {
-    if (this.wireState === 'down' || this.wireState === 'idle') this.truth.endStop();
+    if (isStop(this.wireState)) this.truth.endStop();
+    this.truth.endFailure();
     this.truth.leave(this.segment, undefined);
     for (let i = this.burstIndex; i < this.options.bursts.length; i += 1) {
       const burst = this.options.bursts[i] as BurstSpan;

@@ -11,16 +11,29 @@ interface Entry {
   ended: boolean;
 }
 
+/** A failure from its start to the end of its repair, however many stops (breaks split it) it takes. */
+interface OpenFailure {
+  /** The day and shift windows where it started: it is counted there. */
+  windows: number[];
+  /** One of its stops lasted at least θ: it is a failure, not a minor stop. */
+  qualifies: boolean;
+  /** The repair is over; it is settled when its last stop is classified. */
+  repaired: boolean;
+}
+
 /**
- * One cell's ground truth for the windows it is in: time per state, counts, and stops that wait for
- * their end to be classified as DOWN (≥ θ) or MINOR (< θ) by their whole duration. A window is handed
- * to the hub once the cell left it and no stop touching it is still open.
+ * One cell's ground truth for the windows it is in: time per state, counts, stops that wait for their
+ * end to be classified as DOWN (≥ θ) or MINOR (< θ) by their whole duration, and failures that wait for
+ * their repair to know whether any of their stops reached θ. A stop is a run of consecutive `down` /
+ * `idle` states. A window is handed to the hub once the cell left it and no stop or failure touching it
+ * is still open.
  */
 export class CellWindows {
   private readonly entries = new Map<number, Entry>();
   /** Window → ms of the open stop inside it. */
   private readonly stopPieces = new Map<number, number>();
   private stopMs = 0;
+  private failure: OpenFailure | undefined;
 
   constructor(
     private readonly cellIndex: number,
@@ -77,9 +90,10 @@ export class CellWindows {
     }
   }
 
-  /** The current stop (a `down` or `idle` state interval) ended: classify it by its whole length. */
+  /** The current stop (a run of `down` / `idle` states) ended: classify it by its whole length. */
   endStop(): void {
     const minor = this.stopMs < this.thetaMs;
+    if (this.failure !== undefined && !minor) this.failure.qualifies = true;
     const touched = [...this.stopPieces.keys()];
     for (const [window, ms] of this.stopPieces) {
       const entry = this.entry(window);
@@ -92,6 +106,7 @@ export class CellWindows {
       this.entry(window).pendingStops -= 1;
       this.tryClose(window);
     }
+    if (this.failure?.repaired === true) this.settleFailure();
   }
 
   addParts(segment: Segment, ictMs: number, good: number, scrap: number): void {
@@ -103,10 +118,31 @@ export class CellWindows {
     });
   }
 
-  addFailure(segment: Segment): void {
-    this.each(segment, (totals) => {
-      totals.failures += 1;
-    });
+  /** A failure starts in `segment`; its windows stay open until it is repaired and classified. */
+  startFailure(segment: Segment): void {
+    if (this.failure !== undefined) this.settleFailure();
+    const windows = segment.shift >= 0 ? [segment.day, segment.shift] : [segment.day];
+    for (const window of windows) this.entry(window).pendingStops += 1;
+    this.failure = { windows, qualifies: false, repaired: false };
+  }
+
+  /** The failure's repair is over (or the run ended): it counts once its last stop is classified. */
+  endFailure(): void {
+    if (this.failure === undefined) return;
+    this.failure.repaired = true;
+    if (this.stopPieces.size === 0) this.settleFailure();
+  }
+
+  private settleFailure(): void {
+    const failure = this.failure;
+    if (failure === undefined) return;
+    this.failure = undefined;
+    for (const window of failure.windows) {
+      const entry = this.entry(window);
+      if (failure.qualifies) entry.totals.failures += 1;
+      entry.pendingStops -= 1;
+      this.tryClose(window);
+    }
   }
 
   /** The cell moves from `segment` to `next` (undefined at the end): windows it leaves end. */

@@ -12,7 +12,10 @@ export interface Totals {
   gotMs: number;
   good: number;
   scrap: number;
-  /** Failures (down for a failure) that started inside the window. */
+  /**
+   * Failures that started inside the window and had at least one stop ≥ θ (a failure below θ is a minor
+   * stop); a failure interrupted by a break or the end of a shift is still one failure.
+   */
   failures: number;
   /** Attended labour time (clock-in to clock-out, breaks excluded); lines and sites only. */
   labourMs: number;
