@@ -18,9 +18,6 @@ export interface EventTime {
   utcOffsetMinutes: number | null;
 }
 
-// RFC 3339 §5.6 date-time. "T" and "Z" may be lower case (§5.6 note); the offset is mandatory.
-const RFC_3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const DATE_TIME_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 const MAX_TEXT_LENGTH = 64;
 const MS_PER_MINUTE = 60_000;
@@ -56,45 +53,26 @@ function fromEpochMs(value: number): Result<EventTime> {
 function fromRfc3339(text: string): Result<EventTime> {
   if (text.length > MAX_TEXT_LENGTH)
     return invalid(`is too long for an RFC 3339 time (${text.length} characters)`);
-  const match = RFC_3339.exec(text);
-  if (match === null) {
+  const parts = matchRfc3339(text);
+  if (parts === null) {
     if (DATE_TIME_WITHOUT_OFFSET.test(text)) {
       return invalid(`"${text}" has no UTC offset: add "Z" or an offset such as "+07:00"`);
     }
     return invalid(`"${text}" is not an RFC 3339 time such as "2026-03-02T06:15:00+07:00"`);
   }
-  const [
-    ,
-    yearText,
-    monthText,
-    dayText,
-    hourText,
-    minuteText,
-    secondText,
-    fraction,
-    sign,
-    offsetHourText,
-    offsetMinuteText,
-  ] = match;
-  const year = Number(yearText);
-  const month = Number(monthText);
-  const day = Number(dayText);
-  const hour = Number(hourText);
-  const minute = Number(minuteText);
-  const second = Number(secondText);
-  const offsetHours = Number(offsetHourText ?? 0);
-  const offsetMinutes = Number(offsetMinuteText ?? 0);
+  const { year, month, day, hour, minute, second, millisecond, offsetSign, offsetHours, offsetMinutes } =
+    parts;
 
-  if (month < 1 || month > 12) return invalid(`"${text}" has month ${monthText}`);
+  if (month < 1 || month > 12) return invalid(`"${text}" has month ${text.slice(5, 7)}`);
   if (day < 1 || day > daysInMonth(year, month))
-    return invalid(`"${text}" has day ${dayText}, not in that month`);
+    return invalid(`"${text}" has day ${text.slice(8, 10)}, not in that month`);
   if (hour > 23 || minute > 59) return invalid(`"${text}" has an impossible time of day`);
   // Epoch milliseconds cannot represent a leap second (:60), so it is refused rather than shifted.
-  if (second > 59) return invalid(`"${text}" has second ${secondText}; leap seconds are not supported`);
+  if (second > 59)
+    return invalid(`"${text}" has second ${text.slice(17, 19)}; leap seconds are not supported`);
   if (offsetHours > 23 || offsetMinutes > 59) return invalid(`"${text}" has an impossible UTC offset`);
 
-  const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-  const millisecond = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  const offset = offsetSign * (offsetHours * 60 + offsetMinutes);
   const localMs =
     daysSinceEpoch(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
   const epochMs = localMs - offset * MS_PER_MINUTE;
@@ -102,8 +80,90 @@ function fromRfc3339(text: string): Result<EventTime> {
   if (epochMs > MAX_EVENT_TIME_MS)
     return invalid(`"${text}" is after 2262-04-11, which InfluxDB cannot store`);
   // RFC 3339 §4.3: "-00:00" is a UTC time whose local offset is unknown, "Z" a time in UTC itself.
-  if (sign === '-' && offset === 0) return ok({ epochMs, utcOffsetMinutes: null });
+  if (offsetSign === -1 && offset === 0) return ok({ epochMs, utcOffsetMinutes: null });
   return ok({ epochMs, utcOffsetMinutes: offset });
+}
+
+interface Rfc3339Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** The first three fraction digits (later ones truncated), 0 without a fraction. */
+  millisecond: number;
+  /** -1 for a `-` offset, else 1 (`+` or `Z`). */
+  offsetSign: number;
+  offsetHours: number;
+  offsetMinutes: number;
+}
+
+/**
+ * RFC 3339 §5.6 date-time, "T" and "Z" in either case (§5.6 note), offset mandatory: the fields of
+ * `^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$`, or
+ * null when the text does not have that form. Read by hand: every message carries a `ts`, and this is
+ * several times cheaper than the regex with its eleven captures.
+ */
+function matchRfc3339(text: string): Rfc3339Parts | null {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  if (text[4] !== '-' || text[7] !== '-' || text[13] !== ':' || text[16] !== ':') return null;
+  if (text[10] !== 'T' && text[10] !== 't') return null;
+
+  let position = 19;
+  let millisecond = 0;
+  if (text[position] === '.') {
+    const fractionStart = ++position;
+    while (isDigit(text.charCodeAt(position))) position++;
+    const fractionLength = position - fractionStart;
+    if (fractionLength === 0) return null;
+    const kept = Math.min(fractionLength, 3);
+    millisecond = digitsAt(text, fractionStart, kept) * 10 ** (3 - kept);
+  }
+
+  const zone = text[position];
+  if ((zone === 'Z' || zone === 'z') && position + 1 === text.length) {
+    return {
+      year,
+      month,
+      day,
+      hour,
+      minute,
+      second,
+      millisecond,
+      offsetSign: 1,
+      offsetHours: 0,
+      offsetMinutes: 0,
+    };
+  }
+  if ((zone !== '+' && zone !== '-') || position + 6 !== text.length || text[position + 3] !== ':')
+    return null;
+  const offsetHours = digitsAt(text, position + 1, 2);
+  const offsetMinutes = digitsAt(text, position + 4, 2);
+  if (offsetHours < 0 || offsetMinutes < 0) return null;
+  const offsetSign = zone === '-' ? -1 : 1;
+  return { year, month, day, hour, minute, second, millisecond, offsetSign, offsetHours, offsetMinutes };
+}
+
+/** The number written by `count` ASCII digits at `start`, or -1 when any of them is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const unit = text.charCodeAt(index);
+    if (!isDigit(unit)) return -1;
+    value = value * 10 + (unit - 0x30);
+  }
+  return value;
+}
+
+function isDigit(unit: number): boolean {
+  return unit >= 0x30 && unit <= 0x39; // NaN (past the end) is not
 }
 
 function isLeapYear(year: number): boolean {

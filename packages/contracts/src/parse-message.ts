@@ -1,8 +1,10 @@
 import type * as z from 'zod';
 import type { MekongIssue } from './errors.js';
 import { parseEventTime } from './event-time.js';
+import type { TelemetryKind } from './kinds.js';
 import { alarmPayloadSchema } from './payloads/alarm.js';
 import { countPayloadSchema } from './payloads/count.js';
+import { readPlainlyValidPayload } from './payloads/fast-path.js';
 import { labourPayloadSchema } from './payloads/labour.js';
 import { sensorPayloadSchema } from './payloads/sensor.js';
 import { statePayloadSchema } from './payloads/state.js';
@@ -41,6 +43,20 @@ export function parseMessage(
   }
 }
 
+// Decoding is stateless between calls (no `stream` option), so one decoder serves every message.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+// `reportInput` lets a missing field be told from a wrong one (zod-issue.ts); zod copies these options.
+const schemaParseOptions = { reportInput: true };
+
+const payloadSchemas: { readonly [K in TelemetryKind]: z.ZodType } = {
+  state: statePayloadSchema,
+  count: countPayloadSchema,
+  sensor: sensorPayloadSchema,
+  alarm: alarmPayloadSchema,
+  labour: labourPayloadSchema,
+};
+
 function parseUnguarded(
   topic: string,
   payload: Uint8Array,
@@ -61,7 +77,7 @@ function parseUnguarded(
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    text = utf8Decoder.decode(payload);
   } catch {
     return invalid('MEKONG_INVALID_UTF8', 'payload is not valid UTF-8 text');
   }
@@ -76,58 +92,28 @@ function parseUnguarded(
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return invalid('MEKONG_INVALID_PAYLOAD', `payload must be a JSON object, got ${jsonTypeName(json)}`);
   }
+  const fields = json as Record<string, unknown>;
 
-  // `ts` already passed the schema when this runs, so it is always a valid event time.
-  const eventTime = parseEventTime('ts' in json ? json.ts : undefined);
+  // Read once here for the offset; when the schema runs, it reads `ts` again and reports any fault.
+  const eventTime = parseEventTime(fields.ts);
   const utcOffsetMinutes = eventTime.ok ? eventTime.value.utcOffsetMinutes : null;
-  const envelope = { topic, utcOffsetMinutes };
-
-  switch (address.kind) {
-    case 'state':
-      return validate(statePayloadSchema, json, (p) => ({
-        ...envelope,
-        kind: 'state',
-        address: { ...address, kind: 'state' },
-        payload: p,
-      }));
-    case 'count':
-      return validate(countPayloadSchema, json, (p) => ({
-        ...envelope,
-        kind: 'count',
-        address: { ...address, kind: 'count' },
-        payload: p,
-      }));
-    case 'sensor':
-      return validate(sensorPayloadSchema, json, (p) => ({
-        ...envelope,
-        kind: 'sensor',
-        address: { ...address, kind: 'sensor' },
-        payload: p,
-      }));
-    case 'alarm':
-      return validate(alarmPayloadSchema, json, (p) => ({
-        ...envelope,
-        kind: 'alarm',
-        address: { ...address, kind: 'alarm' },
-        payload: p,
-      }));
-    case 'labour':
-      return validate(labourPayloadSchema, json, (p) => ({
-        ...envelope,
-        kind: 'labour',
-        address: { ...address, kind: 'labour' },
-        payload: p,
-      }));
+  let validPayload = eventTime.ok
+    ? readPlainlyValidPayload(address.kind, fields, eventTime.value.epochMs)
+    : undefined;
+  if (validPayload === undefined) {
+    const parsed = payloadSchemas[address.kind].safeParse(json, schemaParseOptions);
+    if (!parsed.success) return fail(issueFromZodError(parsed.error));
+    validPayload = parsed.data as TelemetryMessage['payload'];
   }
-}
-
-function validate<S extends z.ZodType>(
-  schema: S,
-  json: object,
-  toMessage: (payload: z.output<S>) => TelemetryMessage,
-): Result<TelemetryMessage> {
-  const parsed = schema.safeParse(json, { reportInput: true });
-  return parsed.success ? ok(toMessage(parsed.data)) : fail(issueFromZodError(parsed.error));
+  // Same fields, in the same order, as the message types declare; the address is ours alone (parseTopic
+  // builds a new one per call).
+  return ok({
+    topic,
+    utcOffsetMinutes,
+    kind: address.kind,
+    address,
+    payload: validPayload,
+  } as TelemetryMessage);
 }
 
 function invalid(code: MekongIssue['code'], message: string): Result<TelemetryMessage> {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasControlCharacter, hasLoneSurrogate } from '../src/unicode-text.js';
 
@@ -26,5 +27,18 @@ describe('hasControlCharacter', () => {
     ['a C1 control (NEL)', '\u0085', true],
   ])('%s', (_what, text, expected) => {
     expect(hasControlCharacter(text)).toBe(expected);
+  });
+});
+
+describe('hasLoneSurrogate agrees with the regular expression it replaced', () => {
+  const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const unit = fc.constantFrom('a', 'é', '\ud83d', '\ude80', '\udbff', '\udc00', '\ud800', '\udfff');
+  it('on strings of surrogates and ordinary characters (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), (text) => {
+        expect(hasLoneSurrogate(text)).toBe(loneSurrogate.test(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

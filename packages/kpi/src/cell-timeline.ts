@@ -42,6 +42,12 @@ export class CellTimeline {
   /** Same for a run of `down` states (one failure). */
   carriedDownStartMs: number | null = null;
 
+  /**
+   * @param tracksHeard keep `heardTs`; only the silence gap reads it, so without a gap the engine
+   *   skips it (one sorted insertion fewer per event).
+   */
+  constructor(private readonly tracksHeard = true) {}
+
   insertState(event: StateEvent): void {
     let index = this.stateTs.length;
     const last = this.stateTs[index - 1];
@@ -65,16 +71,27 @@ export class CellTimeline {
   }
 
   insertCount(event: CountEvent): void {
-    const index = upperBound(this.countTs, event.tsMs);
-    insertAt(this.countTs, index, event.tsMs);
-    insertAt(this.countGood, index, event.good);
-    insertAt(this.countScrap, index, event.scrap);
-    insertAt(this.countProducts, index, event.product);
+    const index = sortedPositionAfter(this.countTs, event.tsMs);
+    if (index === this.countTs.length) {
+      // In time order, as nearly every count arrives: plain pushes, each site seeing one array kind.
+      this.countTs.push(event.tsMs);
+      this.countGood.push(event.good);
+      this.countScrap.push(event.scrap);
+      this.countProducts.push(event.product);
+    } else {
+      insertAt(this.countTs, index, event.tsMs);
+      insertAt(this.countGood, index, event.good);
+      insertAt(this.countScrap, index, event.scrap);
+      insertAt(this.countProducts, index, event.product);
+    }
     this.insertHeard(event.tsMs);
   }
 
   private insertHeard(tsMs: number): void {
-    insertAt(this.heardTs, upperBound(this.heardTs, tsMs), tsMs);
+    if (!this.tracksHeard) return;
+    const index = sortedPositionAfter(this.heardTs, tsMs);
+    if (index === this.heardTs.length) this.heardTs.push(tsMs);
+    else this.heardTs.splice(index, 0, tsMs);
   }
 
   /** Index of the state in force at an instant (the last one at or before it), or -1. */
@@ -92,21 +109,18 @@ export class CellTimeline {
       const keptCode = this.stateCodes[stateKeepIndex]!;
       this.carriedStopStartMs = isStopCode(keptCode) ? this.stopStartAt(stateKeepIndex) : null;
       this.carriedDownStartMs = keptCode === stateCode.down ? this.downStartAt(stateKeepIndex) : null;
-      for (const column of [
-        this.stateTs,
-        this.stateCodes,
-        this.stateProducts,
-        this.statePublishers,
-        this.stateSeqs,
-      ]) {
-        column.splice(0, stateKeepIndex);
-      }
+      this.stateTs.splice(0, stateKeepIndex);
+      this.stateCodes.splice(0, stateKeepIndex);
+      this.stateProducts.splice(0, stateKeepIndex);
+      this.statePublishers.splice(0, stateKeepIndex);
+      this.stateSeqs.splice(0, stateKeepIndex);
     }
     const countKeepIndex = lowerBound(this.countTs, keepFromMs);
     if (countKeepIndex > 0) {
-      for (const column of [this.countTs, this.countGood, this.countScrap, this.countProducts]) {
-        column.splice(0, countKeepIndex);
-      }
+      this.countTs.splice(0, countKeepIndex);
+      this.countGood.splice(0, countKeepIndex);
+      this.countScrap.splice(0, countKeepIndex);
+      this.countProducts.splice(0, countKeepIndex);
     }
     const heardKeepIndex = upperBound(this.heardTs, keepFromMs - 1) - 1;
     if (heardKeepIndex > 0) this.heardTs.splice(0, heardKeepIndex);
@@ -165,6 +179,12 @@ function firstEffectiveIndex(timeline: CellTimeline): number {
 function compareOrigin(publisherA: string, seqA: number, publisherB: string, seqB: number): number {
   if (publisherA !== publisherB) return publisherA < publisherB ? -1 : 1;
   return seqA - seqB;
+}
+
+/** Where `value` goes in a sorted column, after any equal values; events mostly arrive in time order. */
+function sortedPositionAfter(column: readonly number[], value: number): number {
+  const length = column.length;
+  return length === 0 || column[length - 1]! <= value ? length : upperBound(column, value);
 }
 
 function insertAt<T>(column: T[], index: number, value: T): void {

@@ -25,8 +25,9 @@ function isCount(value: unknown): boolean {
 
 /** Null when the event is usable, else the reason it is not. */
 export interface KnownPaths {
-  cells: ReadonlySet<string>;
-  lines: ReadonlySet<string>;
+  /** A set of the valid paths seen so far, or a map keyed by them. */
+  cells: { has(path: string): boolean };
+  lines: { has(path: string): boolean };
 }
 
 export function checkEvent(event: KpiEvent, known: KnownPaths): EventRejectionReason | null {

@@ -8,7 +8,7 @@ import { EventDeduplicator } from './event-deduplicator.js';
 import type { KpiEvent } from './kpi-event.js';
 import { buildKpiRecord } from './kpi-figures.js';
 import { type KpiLevel, type KpiRecord, kpiLevelSchema, kpiLevels } from './kpi-record.js';
-import { addTotals, emptyTotals, type KpiTotals, sumTotals } from './kpi-totals.js';
+import { addTotals, emptyTotals, type KpiTotals, resetTotals, sumTotals } from './kpi-totals.js';
 import {
   type CalendarWindowKind,
   createWindowCutter,
@@ -130,6 +130,14 @@ interface CellEntry {
   context: CellContext;
   firstEventMs: number;
   settledMs: number;
+  /**
+   * Settled time not yet added to the totals of `pendingWindows`. For speed only: a cell's settled
+   * time is summed here step after step and added to its (usually three) windows when it moves on to
+   * other windows, or before window totals are read (`flushPendingCells`), instead of three additions
+   * per cell at every watermark step. Sums of integers, so the totals come out the same.
+   */
+  pending: KpiTotals | null;
+  pendingWindows: readonly WindowEntry[];
 }
 
 interface LineEntry {
@@ -161,6 +169,14 @@ interface WindowEntry {
 const acceptedOutcome: IngestOutcome = Object.freeze({ outcome: 'accepted', sequenceReset: false });
 const acceptedAfterResetOutcome: IngestOutcome = Object.freeze({ outcome: 'accepted', sequenceReset: true });
 const duplicateOutcome: IngestOutcome = Object.freeze({ outcome: 'duplicate' });
+
+const noWindows: readonly WindowEntry[] = [];
+
+function sameWindows(a: readonly WindowEntry[], b: readonly WindowEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
 
 function rejectionOf(event: KpiEvent, reason: RejectedEvent['reason']): RejectedEvent {
   return {
@@ -196,7 +212,7 @@ export function createKpiEngine(
 
   const cells = new Map<string, CellEntry>();
   const lines = new Map<string, LineEntry>();
-  const known = { cells: new Set<string>(), lines: new Set<string>() };
+  const known = { cells, lines };
   const windows = new Map<string, WindowEntry>();
   const deduplicator = new EventDeduplicator();
   const rejected: RejectedEvent[] = [];
@@ -227,7 +243,6 @@ export function createKpiEngine(
         settledMs: startMs ?? firstEventMs,
       };
       lines.set(linePath, line);
-      known.lines.add(linePath);
     }
     line.firstEventMs = Math.min(line.firstEventMs, firstEventMs);
     return line;
@@ -239,13 +254,14 @@ export function createKpiEngine(
       const ancestry = cellAncestry(cellPath)!;
       cell = {
         ancestry,
-        timeline: new CellTimeline(),
+        timeline: new CellTimeline(index.silenceGapMs !== null),
         context: index.cellContext(cellPath),
         firstEventMs,
         settledMs: startMs ?? firstEventMs,
+        pending: null,
+        pendingWindows: noWindows,
       };
       cells.set(cellPath, cell);
-      known.cells.add(cellPath);
       lineEntry(ancestry.line, firstEventMs);
     } else if (firstEventMs < cell.firstEventMs) {
       cell.firstEventMs = firstEventMs;
@@ -350,28 +366,96 @@ export function createKpiEngine(
     return entry;
   }
 
-  /** Adds [fromMs, toMs) of one cell or line, cut at every window boundary, into the window totals. */
-  function fold(
-    plan: ShiftPlan,
+  /** A stretch of time that no window boundary cuts, and the windows it belongs to. */
+  interface Stretch {
+    startMs: number;
+    endMs: number;
+    entries: WindowEntry[];
+  }
+
+  /**
+   * The stretch of a plan's windows from `atMs` on. At each watermark step every cell of a calendar
+   * settles the same few seconds, so one settle pass looks the windows up once per calendar and stretch
+   * (`stretches` is its memo), not once per cell: window entries stay valid until `seal` runs.
+   */
+  function stretchAt(plan: ShiftPlan, atMs: number, stretches: Map<ShiftPlan, Stretch>): Stretch {
+    const known = stretches.get(plan);
+    if (known !== undefined && known.startMs <= atMs && atMs < known.endMs) return known;
+    const stretch: Stretch = {
+      startMs: atMs,
+      endMs: nextBoundary(atMs, Number.POSITIVE_INFINITY, plan),
+      entries: windowsAt(atMs, plan).map(({ window, calendarId }) => windowEntry(window, calendarId)),
+    };
+    stretches.set(plan, stretch);
+    return stretch;
+  }
+
+  // One scratch totals object for the pieces of lines being folded, instead of a new one (seven
+  // collections) per line, window piece and watermark step.
+  const piece = emptyTotals();
+
+  function addPiece(byPath: Map<string, KpiTotals>, path: string): void {
+    const existing = byPath.get(path);
+    if (existing === undefined) byPath.set(path, addTotals(emptyTotals(), piece));
+    else addTotals(existing, piece);
+  }
+
+  /** Adds [fromMs, toMs) of one cell, cut at every window boundary, into the window totals. */
+  function foldCell(
+    path: string,
+    cell: CellEntry,
     fromMs: number,
     toMs: number,
-    compute: (totals: KpiTotals, pieceFromMs: number, pieceToMs: number) => void,
-    select: (entry: WindowEntry) => Map<string, KpiTotals>,
-    path: string,
+    horizonMs: number,
+    stretches: Map<ShiftPlan, Stretch>,
   ): void {
-    let atMs = fromMs;
-    while (atMs < toMs) {
-      const pieceEndMs = nextBoundary(atMs, toMs, plan);
-      const found = windowsAt(atMs, plan);
-      if (found.length > 0) {
-        const piece = emptyTotals();
-        compute(piece, atMs, pieceEndMs);
-        for (const { window, calendarId } of found) {
-          const byPath = select(windowEntry(window, calendarId));
-          const existing = byPath.get(path);
-          if (existing === undefined) byPath.set(path, sumTotals([piece]));
-          else addTotals(existing, piece);
+    for (let atMs = fromMs; atMs < toMs; ) {
+      const stretch = stretchAt(cell.context.plan, atMs, stretches);
+      const pieceEndMs = Math.min(stretch.endMs, toMs);
+      if (stretch.entries.length > 0) {
+        if (!sameWindows(cell.pendingWindows, stretch.entries)) {
+          flushPending(path, cell);
+          cell.pendingWindows = stretch.entries;
         }
+        cell.pending ??= emptyTotals();
+        addCellTimeElements(cell.pending, cell.timeline, cell.context, atMs, pieceEndMs, horizonMs);
+      }
+      atMs = pieceEndMs;
+    }
+  }
+
+  /** Adds a cell's pending settled time to its windows (creating its totals there, even if empty). */
+  function flushPending(path: string, cell: CellEntry): void {
+    if (cell.pendingWindows.length === 0 || cell.pending === null) return;
+    for (const entry of cell.pendingWindows) {
+      const existing = entry.cells.get(path);
+      if (existing === undefined) entry.cells.set(path, addTotals(emptyTotals(), cell.pending));
+      else addTotals(existing, cell.pending);
+    }
+    resetTotals(cell.pending);
+    cell.pendingWindows = noWindows;
+  }
+
+  /** Brings every window's settled cell totals up to date: before anything reads them. */
+  function flushPendingCells(): void {
+    for (const [path, cell] of cells) flushPending(path, cell);
+  }
+
+  /** Adds [fromMs, toMs) of one line's own elements, cut at every window boundary, into the window totals. */
+  function foldLine(
+    line: LineEntry,
+    fromMs: number,
+    toMs: number,
+    horizonMs: number,
+    stretches: Map<ShiftPlan, Stretch>,
+  ): void {
+    for (let atMs = fromMs; atMs < toMs; ) {
+      const stretch = stretchAt(line.context.plan, atMs, stretches);
+      const pieceEndMs = Math.min(stretch.endMs, toMs);
+      if (stretch.entries.length > 0) {
+        resetTotals(piece);
+        addLineTimeElements(piece, line.timeline, line.context, atMs, pieceEndMs, horizonMs);
+        for (const entry of stretch.entries) addPiece(entry.lines, line.path);
       }
       atMs = pieceEndMs;
     }
@@ -392,38 +476,19 @@ export function createKpiEngine(
   function settle(limitMs: number, horizonMs: number, settleAllStops: boolean): void {
     if (startMs === null) return;
     const capMs = Math.min(limitMs, endLimitMs);
+    const stretches = new Map<ShiftPlan, Stretch>();
     for (const [path, cell] of cells) {
       const targetMs = settleAllStops ? capMs : cellSettleTarget(cell, capMs);
       const fromMs = Math.max(cell.settledMs, cell.firstEventMs, startMs);
-      if (targetMs > fromMs) {
-        fold(
-          cell.context.plan,
-          fromMs,
-          targetMs,
-          (totals, pieceFromMs, pieceToMs) =>
-            addCellTimeElements(totals, cell.timeline, cell.context, pieceFromMs, pieceToMs, horizonMs),
-          (entry) => entry.cells,
-          path,
-        );
-      }
+      if (targetMs > fromMs) foldCell(path, cell, fromMs, targetMs, horizonMs, stretches);
       if (targetMs > cell.settledMs) {
         cell.settledMs = targetMs;
         cell.timeline.prune(targetMs);
       }
     }
-    for (const [path, line] of lines) {
+    for (const line of lines.values()) {
       const fromMs = Math.max(line.settledMs, line.firstEventMs, startMs);
-      if (capMs > fromMs) {
-        fold(
-          line.context.plan,
-          fromMs,
-          capMs,
-          (totals, pieceFromMs, pieceToMs) =>
-            addLineTimeElements(totals, line.timeline, line.context, pieceFromMs, pieceToMs, horizonMs),
-          (entry) => entry.lines,
-          path,
-        );
-      }
+      if (capMs > fromMs) foldLine(line, fromMs, capMs, horizonMs, stretches);
       if (capMs > line.settledMs) {
         line.settledMs = capMs;
         line.timeline.prune(capMs);
@@ -440,6 +505,7 @@ export function createKpiEngine(
     entry: WindowEntry,
     horizonMs: number,
   ): { cells: Map<string, KpiTotals>; lines: Map<string, KpiTotals> } {
+    flushPendingCells();
     const untilMs = Math.min(entry.window.endMs, horizonMs);
     const cellTotals = new Map<string, KpiTotals>();
     for (const [path, cell] of cells) {

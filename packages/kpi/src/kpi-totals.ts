@@ -102,6 +102,45 @@ export function emptyTotals(): KpiTotals {
   };
 }
 
+/** Makes `totals` empty again, keeping its collections: for a scratch totals object reused in a loop. */
+export function resetTotals(totals: KpiTotals): void {
+  totals.allMs = 0;
+  totals.plannedOperationMs = 0;
+  totals.plannedBusyMs = 0;
+  totals.setupMs = 0;
+  totals.downMs = 0;
+  totals.minorStopMs = 0;
+  totals.pendingStopMs = 0;
+  totals.actualProductionMs = 0;
+  totals.unknownMs = 0;
+  totals.plannedStopMs = 0;
+  totals.notScheduledMs = 0;
+  totals.runOutsidePlanMs = 0;
+  totals.good = 0;
+  totals.scrap = 0;
+  totals.unitsWithoutProduct = 0;
+  totals.failureCount = 0;
+  totals.failureDowntimeMs = 0;
+  totals.stateConflicts = 0;
+  totals.bottleneckPlannedBusyMs = 0;
+  totals.outputGood = 0;
+  totals.labourMs = 0;
+  totals.headcountMs = 0;
+  totals.clockOutWithoutClockIn = 0;
+  totals.clockInWhileClockedIn = 0;
+  clearIfAny(totals.unitsByIdealCycle);
+  clearIfAny(totals.productsWithoutIdealCycle);
+  clearIfAny(totals.bottleneckUnitsByIdealCycle);
+  clearIfAny(totals.lines);
+  clearIfAny(totals.linesWithoutBottleneck);
+  clearIfAny(totals.linesWithoutOutputCell);
+  clearIfAny(totals.linesWithPresenceHeadcount);
+}
+
+function clearIfAny(collection: Map<unknown, unknown> | Set<unknown>): void {
+  if (collection.size > 0) collection.clear();
+}
+
 export function addUnits(
   units: Map<number, UnitsAtIdealCycle>,
   idealCycleSeconds: number,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addTotals, addUnits, emptyTotals, idealSeconds, sumTotals } from '../src/kpi-totals.js';
+import {
+  addTotals,
+  addUnits,
+  emptyTotals,
+  idealSeconds,
+  type KpiTotals,
+  resetTotals,
+  sumTotals,
+} from '../src/kpi-totals.js';
 
 describe('kpi totals', () => {
   it('adds numbers, unit maps and sets', () => {
@@ -50,5 +58,18 @@ describe('kpi totals', () => {
     part.downMs = 7;
     expect(addTotals(into, part)).toBe(into);
     expect(into.downMs).toBe(7);
+  });
+});
+
+describe('resetTotals', () => {
+  it('empties every field, whatever fields the totals have', () => {
+    const totals = emptyTotals();
+    for (const [field, value] of Object.entries(totals)) {
+      if (typeof value === 'number') (totals as unknown as Record<string, number>)[field] = 7;
+      else if (value instanceof Set) value.add('x');
+      else addUnits(value as KpiTotals['unitsByIdealCycle'], 1.5, 3, 2);
+    }
+    resetTotals(totals);
+    expect(totals).toEqual(emptyTotals());
   });
 });
