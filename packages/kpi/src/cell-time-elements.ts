@@ -1,4 +1,4 @@
-import { type CellTimeline, isStopCode, stateCode, unknownState } from './cell-timeline.js';
+import { type CellTimeline, carriedFailure, isStopCode, stateCode, unknownState } from './cell-timeline.js';
 import { upperBound } from './intervals.js';
 import { addUnits, type KpiTotals } from './kpi-totals.js';
 import type { PlanKind, PlanSpan, ShiftPlan } from './shift-calendar.js';
@@ -149,24 +149,44 @@ function episodeOf(pass: Pass, stateIndex: number): StopEpisode {
   return episode;
 }
 
-function isDownCode(code: number): boolean {
-  return code === stateCode.down;
-}
-
 /**
- * A failure is a run of `down` states inside a stop of at least θ; it is counted once, in the window
- * holding its first planned busy instant.
+ * A failure is a run of `down` states that `planned_stop` / `not_scheduled` states (and plan breaks or
+ * off time) do not end; any other state does. It is counted once, in the window holding its first
+ * planned busy `down` instant, when at least one of its stops lasts at least θ.
  */
 function countFailure(pass: Pass, stateIndex: number): void {
-  if (!episodeOf(pass, stateIndex).isDown) return;
   const timeline = pass.timeline;
-  const downStartMs = timeline.downStartAt(stateIndex);
+  const first = timeline.failureFirstIndex(stateIndex);
+  const downStartMs = first === carriedFailure ? timeline.carriedDownStartMs! : timeline.stateTs[first]!;
   pass.countedFailureStarts ??= new Set();
   if (pass.countedFailureStarts.has(downStartMs)) return;
   pass.countedFailureStarts.add(downStartMs);
-  const downEndMs = Math.min(timeline.runEndAfter(stateIndex, isDownCode) ?? pass.horizonMs, pass.horizonMs);
-  const firstBusy = pass.context.plan.firstBusyInstant(downStartMs, downEndMs);
-  if (firstBusy !== null && firstBusy >= pass.fromMs && firstBusy < pass.endMs) pass.totals.failureCount += 1;
+  const plan = pass.context.plan;
+  const horizonMs = pass.horizonMs;
+  const endIndex = timeline.failureEndIndexAfter(stateIndex);
+  // Settling never passes the start of a failure none of whose stops has reached θ yet (kpi-engine), so
+  // one that began before the kept states has such a stop.
+  let isFailure = first === carriedFailure;
+  let firstBusy: number | null = null;
+  if (first === carriedFailure) {
+    const spans = timeline.carriedDownSpans;
+    // Its busy instants before the kept states were counted (or not) in a pass before this one.
+    for (let index = 0; index < spans.length; index += 2) {
+      if (plan.firstBusyInstant(spans[index]!, spans[index + 1]!) !== null) return;
+    }
+  }
+  for (let index = Math.max(first, 0); index < endIndex; index++) {
+    if (timeline.isSuperseded(index) || timeline.stateCodes[index] !== stateCode.down) continue;
+    if (!isFailure && episodeOf(pass, index).isDown) isFailure = true;
+    if (firstBusy === null) {
+      const stopMs = Math.min(timeline.stateTs[index + 1] ?? horizonMs, horizonMs);
+      firstBusy = plan.firstBusyInstant(timeline.stateTs[index]!, stopMs);
+    }
+    if (isFailure && firstBusy !== null) break;
+  }
+  if (isFailure && firstBusy !== null && firstBusy >= pass.fromMs && firstBusy < pass.endMs) {
+    pass.totals.failureCount += 1;
+  }
 }
 
 /**
@@ -205,8 +225,10 @@ function addCounts(
   endMs: number,
 ): void {
   const countTs = timeline.countTs;
-  let index = upperBound(countTs, fromMs - 1);
-  for (; index < countTs.length && countTs[index]! < endMs; index++) {
+  // A count reports the units made since the previous one: it belongs to the time before its stamp,
+  // so the range [fromMs, endMs) of time owns the counts with fromMs < ts ≤ endMs.
+  let index = upperBound(countTs, fromMs);
+  for (; index < countTs.length && countTs[index]! <= endMs; index++) {
     const good = timeline.countGood[index]!;
     const scrap = timeline.countScrap[index]!;
     totals.good += good;
@@ -214,7 +236,7 @@ function addCounts(
     if (context.countsAsLineOutput) totals.outputGood += good;
     const product =
       timeline.countProducts[index] ??
-      timeline.stateProducts[timeline.stateIndexAt(countTs[index]!)] ??
+      timeline.stateProducts[timeline.stateIndexAt(countTs[index]! - 1)] ??
       undefined;
     if (product === undefined) {
       totals.unitsWithoutProduct += good + scrap;

@@ -8,6 +8,10 @@ import type { CountEvent, MachineState, StateEvent } from './kpi-event.js';
  */
 
 export const unknownState = -1;
+/** `failureFirstIndex`: the failure began before the kept states. */
+export const carriedFailure = -1;
+/** `failureFirstIndex`: no failure is going on. */
+export const noFailure = -2;
 export const stateCode: Readonly<Record<MachineState, number>> = {
   running: 0,
   idle: 1,
@@ -17,6 +21,11 @@ export const stateCode: Readonly<Record<MachineState, number>> = {
   not_scheduled: 5,
   off: 6,
 };
+
+/** `planned_stop` and `not_scheduled`: they do not end a failure. */
+export function isPlannedCode(code: number): boolean {
+  return code === stateCode.planned_stop || code === stateCode.not_scheduled;
+}
 
 /** `idle`, `down` and `off` are stops: availability losses, DOWN or MINOR by the stop's length. */
 export function isStopCode(code: number): boolean {
@@ -39,8 +48,12 @@ export class CellTimeline {
    * pruned; null otherwise.
    */
   carriedStopStartMs: number | null = null;
-  /** Same for a run of `down` states (one failure). */
+  /**
+   * Same for a failure (a run of `down` states that planned states do not end): its start, and the
+   * `down` intervals of it that were pruned, as flat [start, end) pairs (to find its first busy instant).
+   */
   carriedDownStartMs: number | null = null;
+  carriedDownSpans: number[] = [];
 
   /**
    * @param tracksHeard keep `heardTs`; only the silence gap reads it, so without a gap the engine
@@ -100,22 +113,23 @@ export class CellTimeline {
   }
 
   /**
-   * Forgets what no computation from `keepFromMs` on can need: counts before it, and states and heard
-   * instants before it except the last of each (the state in force, the last sign of life).
+   * Forgets what no computation from `keepFromMs` on can need: counts at or before it (a count belongs
+   * to the time before its stamp), and states and heard instants before it except the last of each (the
+   * state in force, the last sign of life).
    */
   prune(keepFromMs: number): void {
     const stateKeepIndex = this.stateIndexAt(keepFromMs - 1);
     if (stateKeepIndex > 0) {
       const keptCode = this.stateCodes[stateKeepIndex]!;
       this.carriedStopStartMs = isStopCode(keptCode) ? this.stopStartAt(stateKeepIndex) : null;
-      this.carriedDownStartMs = keptCode === stateCode.down ? this.downStartAt(stateKeepIndex) : null;
+      this.carryFailure(stateKeepIndex);
       this.stateTs.splice(0, stateKeepIndex);
       this.stateCodes.splice(0, stateKeepIndex);
       this.stateProducts.splice(0, stateKeepIndex);
       this.statePublishers.splice(0, stateKeepIndex);
       this.stateSeqs.splice(0, stateKeepIndex);
     }
-    const countKeepIndex = lowerBound(this.countTs, keepFromMs);
+    const countKeepIndex = upperBound(this.countTs, keepFromMs);
     if (countKeepIndex > 0) {
       this.countTs.splice(0, countKeepIndex);
       this.countGood.splice(0, countKeepIndex);
@@ -136,9 +150,69 @@ export class CellTimeline {
     return this.runStartAt(index, isStopCode, this.carriedStopStartMs);
   }
 
-  /** Start of the run of consecutive `down` states that the effective state at `index` belongs to. */
+  /**
+   * Start of the failure that the effective `down` state at `index` belongs to: the first `down` state
+   * of the run of `down` states that `planned_stop` / `not_scheduled` states do not end.
+   */
   downStartAt(index: number): number {
-    return this.runStartAt(index, (code) => code === stateCode.down, this.carriedDownStartMs);
+    const first = this.failureFirstIndex(index);
+    return first >= 0 ? this.stateTs[first]! : (this.carriedDownStartMs ?? this.stateTs[index]!);
+  }
+
+  /**
+   * Index of the first kept `down` state of the failure that the effective state at `index` (a `down`
+   * or planned state) belongs to; `carriedFailure` when it began before the kept states (see
+   * `carriedDownStartMs`); `noFailure` when none is going on there.
+   */
+  failureFirstIndex(index: number): number {
+    const code = this.stateCodes[index]!;
+    if (code !== stateCode.down && !isPlannedCode(code)) return noFailure;
+    let first = code === stateCode.down ? index : noFailure;
+    let previous = index - 1;
+    for (; previous >= 0; previous--) {
+      if (this.isSuperseded(previous)) continue;
+      const previousCode = this.stateCodes[previous]!;
+      if (previousCode === stateCode.down) first = previous;
+      else if (!isPlannedCode(previousCode)) break;
+    }
+    if (previous < 0 && this.carriedDownStartMs !== null) return carriedFailure;
+    return first;
+  }
+
+  /** Start of the failure going on at the effective state at `index`, or null. */
+  failureStartAt(index: number): number | null {
+    const first = this.failureFirstIndex(index);
+    if (first === noFailure) return null;
+    return first === carriedFailure ? this.carriedDownStartMs : this.stateTs[first]!;
+  }
+
+  /** Effective index after `index` where the failure going on at `index` ends (length when not yet). */
+  failureEndIndexAfter(index: number): number {
+    let next = index + 1;
+    for (; next < this.stateTs.length; next++) {
+      if (this.isSuperseded(next)) continue;
+      const code = this.stateCodes[next]!;
+      if (code !== stateCode.down && !isPlannedCode(code)) break;
+    }
+    return next;
+  }
+
+  /** Before the states ahead of `keepIndex` are pruned: remembers the failure going on at `keepIndex`. */
+  private carryFailure(keepIndex: number): void {
+    const first = this.failureFirstIndex(keepIndex);
+    if (first === noFailure) {
+      this.carriedDownStartMs = null;
+      this.carriedDownSpans = [];
+      return;
+    }
+    if (first !== carriedFailure) {
+      this.carriedDownStartMs = this.stateTs[first]!;
+      this.carriedDownSpans = [];
+    }
+    for (let index = Math.max(first, 0); index < keepIndex; index++) {
+      if (this.isSuperseded(index) || this.stateCodes[index] !== stateCode.down) continue;
+      this.carriedDownSpans.push(this.stateTs[index]!, this.stateTs[index + 1]!);
+    }
   }
 
   private runStartAt(

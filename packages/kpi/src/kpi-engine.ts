@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type CellAncestry, cellAncestry, enterpriseOf, siteOfLine } from './asset-path.js';
 import { addCellTimeElements, type CellContext } from './cell-time-elements.js';
-import { CellTimeline, isStopCode } from './cell-timeline.js';
+import { CellTimeline, isPlannedCode, isStopCode, stateCode } from './cell-timeline.js';
 import { describeIssues, KpiError } from './errors.js';
 import { checkEvent, type EventRejectionReason } from './event-check.js';
 import { EventDeduplicator } from './event-deduplicator.js';
@@ -300,12 +300,20 @@ export function createKpiEngine(
       if (event.kind === 'state') {
         // A new state can end or extend the stop in force before it, whose class (DOWN or MINOR) is
         // decided by its whole length: everything since that stop began may change.
+        // Likewise a failure going on before it (a run of `down` states that planned states do not
+        // end): whether it counts, and where, is decided by all of it.
         const before = cell.timeline.stateIndexAt(event.tsMs - 1);
-        if (before >= 0 && isStopCode(cell.timeline.stateCodes[before]!)) {
-          changedFromMs = Math.min(changedFromMs, cell.timeline.stopStartAt(before));
+        if (before >= 0) {
+          if (isStopCode(cell.timeline.stateCodes[before]!)) {
+            changedFromMs = Math.min(changedFromMs, cell.timeline.stopStartAt(before));
+          }
+          const failureStartMs = cell.timeline.failureStartAt(before);
+          if (failureStartMs !== null) changedFromMs = Math.min(changedFromMs, failureStartMs);
         }
         cell.timeline.insertState(event);
       } else {
+        // A count holds the units made before its stamp: it changes the window holding tsMs − 1.
+        changedFromMs = event.tsMs - 1;
         cell.timeline.insertCount(event);
       }
     }
@@ -461,24 +469,67 @@ export function createKpiEngine(
     }
   }
 
-  /** Where a cell's time stops being settled: watermark − lateness, or the start of a stop still below θ. */
-  function cellSettleTarget(cell: CellEntry, limitMs: number): number {
+  /**
+   * Where a cell's time stops being settled: `targetMs`; or the start of a stop still below θ; or the
+   * start of a failure going on none of whose stops has reached θ yet (it may still become one, counted
+   * in the window of its start).
+   */
+  function cellSettleTarget(cell: CellEntry, targetMs: number): number {
     const timeline = cell.timeline;
-    const stateIndex = timeline.stateIndexAt(limitMs - 1);
-    if (stateIndex >= 0 && isStopCode(timeline.stateCodes[stateIndex]!)) {
+    const stateIndex = timeline.stateIndexAt(targetMs - 1);
+    if (stateIndex < 0) return targetMs;
+    const code = timeline.stateCodes[stateIndex]!;
+    const thetaMs = cell.context.minorStopThresholdMs;
+    if (isStopCode(code)) {
       const stopStartMs = timeline.stopStartAt(stateIndex);
-      if (limitMs - stopStartMs < cell.context.minorStopThresholdMs)
-        return Math.max(cell.settledMs, stopStartMs);
+      if (targetMs - stopStartMs < thetaMs) {
+        const failureStartMs =
+          code === stateCode.down ? undecidedFailureStart(timeline, stateIndex, targetMs, thetaMs) : null;
+        return Math.max(cell.settledMs, Math.min(stopStartMs, failureStartMs ?? stopStartMs));
+      }
+    } else if (isPlannedCode(code)) {
+      const failureStartMs = undecidedFailureStart(timeline, stateIndex, targetMs, thetaMs);
+      if (failureStartMs !== null) return Math.max(cell.settledMs, failureStartMs);
     }
-    return limitMs;
+    return targetMs;
+  }
+
+  /**
+   * The start of the failure going on at `stateIndex` when none of its stops up to `atMs` has lasted θ,
+   * else null. One that began before the kept states has such a stop (settling never passed its start).
+   */
+  function undecidedFailureStart(
+    timeline: CellTimeline,
+    stateIndex: number,
+    atMs: number,
+    thetaMs: number,
+  ): number | null {
+    const first = timeline.failureFirstIndex(stateIndex);
+    if (first < 0) return null;
+    let stopStartMs: number | null = null;
+    for (let index = first; index <= stateIndex; index++) {
+      if (timeline.isSuperseded(index)) continue;
+      const code = timeline.stateCodes[index]!;
+      if (isStopCode(code)) {
+        stopStartMs ??= timeline.stopStartAt(index);
+        continue;
+      }
+      if (stopStartMs !== null && timeline.stateTs[index]! - stopStartMs >= thetaMs) return null;
+      stopStartMs = null;
+    }
+    if (stopStartMs !== null && atMs - stopStartMs >= thetaMs) return null;
+    return timeline.stateTs[first]!;
   }
 
   function settle(limitMs: number, horizonMs: number, settleAllStops: boolean): void {
     if (startMs === null) return;
     const capMs = Math.min(limitMs, endLimitMs);
+    // A count accepted at exactly watermark − lateness belongs to the time before it: while more events
+    // may come, cells settle 1 ms short of the limit.
+    const cellCapMs = settleAllStops || endLimitMs < limitMs ? capMs : limitMs - 1;
     const stretches = new Map<ShiftPlan, Stretch>();
     for (const [path, cell] of cells) {
-      const targetMs = settleAllStops ? capMs : cellSettleTarget(cell, capMs);
+      const targetMs = settleAllStops ? capMs : cellSettleTarget(cell, cellCapMs);
       const fromMs = Math.max(cell.settledMs, cell.firstEventMs, startMs);
       if (targetMs > fromMs) foldCell(path, cell, fromMs, targetMs, horizonMs, stretches);
       if (targetMs > cell.settledMs) {
@@ -560,7 +611,9 @@ export function createKpiEngine(
     let pending = false;
     for (const [path, totals] of current.cells) {
       const family = cells.get(path)!.ancestry;
-      if (totals.pendingStopMs > 0) pending = true;
+      // A stop still below θ, or settling held back (a failure whose stops have not reached θ yet may
+      // still become one): the record may change with no new event, so it is looked at again.
+      if (totals.pendingStopMs > 0 || cells.get(path)!.settledMs < entry.window.endMs) pending = true;
       addTo('cell', path, totals);
       addTo('line', family.line, totals);
       addTo('site', family.site, totals);

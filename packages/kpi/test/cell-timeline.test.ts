@@ -56,9 +56,11 @@ describe('CellTimeline', () => {
     }
     timeline.insertCount(script.count(cellA, 0.5, 1, 0));
     timeline.insertCount(script.count(cellA, 2.5, 1, 0));
+    timeline.insertCount(script.count(cellA, 3, 1, 0));
     timeline.prune(150_000);
     expect(timeline.stateTs).toEqual([120_000]);
-    expect(timeline.countTs).toEqual([150_000]);
+    // A count at the prune instant holds units made before it: settled time, dropped.
+    expect(timeline.countTs).toEqual([180_000]);
     expect(timeline.stopStartAt(0)).toBe(60_000);
     expect(timeline.carriedDownStartMs).toBeNull();
   });

@@ -451,6 +451,120 @@ const additiveFields = [
   'labourHours',
 ] as const;
 
+describe('window ownership of counts and failures', () => {
+  const twoShifts: MasterDataInput = {
+    timezone: hcm,
+    products: [{ id: 'x', idealCycleSeconds: 1 }],
+    calendars: [
+      {
+        id: 'two',
+        shifts: [
+          { id: 'a', start: '06:00', end: '14:00', breaks: [{ start: '11:00', end: '11:30' }] },
+          { id: 'b', start: '14:00', end: '22:00' },
+        ],
+      },
+    ],
+    defaultCalendar: 'two',
+  };
+
+  it('a count at a window end belongs to that window: from < ts ≤ to', () => {
+    // Running from 06:00; `good 5` stamped 14:00:00.000 reports shift a's last parts: a 5, b 0.
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.count(cellA, 8 * 60, 5, 0);
+    const { records } = computeKpis(script.events, twoShifts, {
+      from: shiftStart,
+      to: at('2026-03-02T22:00:00+07:00'),
+      window: 'shift',
+      level: 'cell',
+    });
+    expect(records.map((record) => [record.shift?.shiftId, record.goodUnits, record.totalUnits])).toEqual([
+      ['a', 5, 5],
+      ['b', 0, 0],
+    ]);
+  });
+
+  it('a count exactly at `from` is outside, one exactly at `to` inside', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.count(cellA, 60, 7, 0);
+    script.count(cellA, 120, 3, 0);
+    const { records } = computeKpis(script.events, twoShifts, {
+      from: shiftStart + hourMs,
+      to: shiftStart + 2 * hourMs,
+      level: 'cell',
+    });
+    expect(records.map((record) => record.goodUnits)).toEqual([3]);
+  });
+
+  it('a repair interrupted by planned time is one failure', () => {
+    // down 10:45, planned_stop 11:00 (break 11:00–11:30), down 11:30, running 11:50; θ 120 s:
+    // one failure of 15 + 20 min = 2 100 s of failure downtime, MTTR 2 100 s.
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.state(cellA, 4 * 60 + 45, 'down', 'x');
+    script.state(cellA, 5 * 60, 'planned_stop', 'x');
+    script.state(cellA, 5 * 60 + 30, 'down', 'x');
+    script.state(cellA, 5 * 60 + 50, 'running', 'x');
+    const { records } = computeKpis(script.events, twoShifts, {
+      from: shiftStart,
+      to: at('2026-03-02T14:00:00+07:00'),
+      window: 'shift',
+      level: 'cell',
+    });
+    expect(only(records, 'cell', cellA)).toMatchObject({
+      failures: 1,
+      downSeconds: 2_100,
+      mttrSeconds: 2_100,
+    });
+  });
+
+  it('a failure counts once, in the window of its start, when a later piece reaches θ', () => {
+    // down 13:59 (60 s, a minor stop), not_scheduled 14:00–14:10, down 14:10 for 10 min: one failure,
+    // in shift a (its first planned busy instant); its stops are classified each on its own.
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.state(cellA, 7 * 60 + 59, 'down', 'x');
+    script.state(cellA, 8 * 60, 'not_scheduled', 'x');
+    script.state(cellA, 8 * 60 + 10, 'down', 'x');
+    script.state(cellA, 8 * 60 + 20, 'running', 'x');
+    const { records } = computeKpis(script.events, twoShifts, {
+      from: shiftStart,
+      to: at('2026-03-02T22:00:00+07:00'),
+      window: 'shift',
+      level: 'cell',
+    });
+    expect(
+      records.map((record) => [
+        record.shift?.shiftId,
+        record.failures,
+        record.minorSeconds,
+        record.downSeconds,
+      ]),
+    ).toEqual([
+      ['a', 1, 60, 0],
+      ['b', 0, 0, 600],
+    ]);
+  });
+
+  it('a failure ended by another state is not continued by a later down', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.state(cellA, 4 * 60 + 45, 'down', 'x');
+    script.state(cellA, 5 * 60, 'planned_stop', 'x');
+    script.state(cellA, 5 * 60 + 30, 'running', 'x');
+    script.state(cellA, 5 * 60 + 40, 'down', 'x');
+    script.state(cellA, 5 * 60 + 50, 'running', 'x');
+    const { records } = computeKpis(script.events, twoShifts, {
+      from: shiftStart,
+      to: at('2026-03-02T14:00:00+07:00'),
+      window: 'shift',
+      level: 'cell',
+    });
+    expect(only(records, 'cell', cellA)).toMatchObject({ failures: 2, downSeconds: 1_500 });
+  });
+});
+
 describe('property: a window equals the sum of its two halves', () => {
   it('time elements and counts add up exactly; pooled ratios agree', () => {
     fc.assert(

@@ -56,9 +56,9 @@ describe('public API', () => {
       { timezone: 'Asia/Ho_Chi_Minh', products: [{ id: 'bracket-a', idealCycleSeconds: 1.0 }] },
       { from, to: from + 60_000, level: 'cell' },
     );
-    // Running 60 s; the count at exactly `to` belongs to the next window.
+    // Running 60 s; the count at exactly `to` holds that minute's units: it belongs to this window.
     expect(records.map((record) => [record.path, record.aptSeconds, record.goodUnits])).toEqual([
-      [cell, 60, 0],
+      [cell, 60, 30],
     ]);
   });
 });

@@ -149,6 +149,44 @@ describe('streaming: bad and repeated data', () => {
     expect(second!.flags).not.toContain('stop_classification_pending');
   });
 
+  it('a count at exactly watermark − lateness is accepted and counted in the window it ends', () => {
+    const engine = createKpiEngine(master, { windows: ['hour'], startMs: six, allowedLatenessMs: 0 });
+    const script = new EventScript(six);
+    engine.ingest(script.state(cellA, 0, 'running', 'x'));
+    expect(cellHour(engine.advanceWatermark(clock(60)))).toMatchObject([{ goodUnits: 0 }]);
+    expect(engine.ingest(script.count(cellA, 60, 7, 0)).outcome).toBe('accepted');
+    const records = cellHour(engine.advanceWatermark(clock(61)));
+    expect(records.find((record) => record.fromMs === six)).toMatchObject({ goodUnits: 7, revision: 1 });
+    expect(cellHour(engine.finish(clock(120))).map((record) => record.goodUnits)).toEqual([0]);
+  });
+
+  it('streaming: a failure decided after its window closed is counted there, once', () => {
+    // down 06:45 for 60 s (minor), planned_stop 06:46, down 07:10 for 10 min: one failure, hour 06.
+    const engine = createKpiEngine(master, { windows: ['hour'], startMs: six, allowedLatenessMs: 0 });
+    const script = new EventScript(six);
+    const steps: [number, KpiEvent | null][] = [
+      [0, script.state(cellA, 0, 'running', 'x')],
+      [45, script.state(cellA, 45, 'down', 'x')],
+      [46, script.state(cellA, 46, 'planned_stop', 'x')],
+      [70, script.state(cellA, 70, 'down', 'x')],
+      [80, script.state(cellA, 80, 'running', 'x')],
+    ];
+    const latest = new Map<string, KpiRecord>();
+    let next = 0;
+    for (let minute = 0; minute <= 120; minute++) {
+      while (next < steps.length && steps[next]![0] <= minute) engine.ingest(steps[next++]![1]!);
+      for (const record of cellHour(engine.advanceWatermark(clock(minute))))
+        latest.set(`${record.fromMs}`, record);
+    }
+    const hours = [...latest.values()].sort((a, b) => a.fromMs - b.fromMs);
+    expect(
+      hours.map((record) => [record.status, record.failures, record.minorSeconds, record.downSeconds]),
+    ).toEqual([
+      ['final', 1, 60, 0],
+      ['final', 0, 0, 600],
+    ]);
+  });
+
   it('records() previews a revision without using it up', () => {
     const engine = createKpiEngine(master, {
       windows: ['hour'],

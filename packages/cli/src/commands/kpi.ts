@@ -59,7 +59,7 @@ export function kpiCommand(): Command {
     .addOption(
       new Option(
         '--to <time>',
-        'end of the period, not included: an event exactly at --to is outside (default: time of the last state, count or labour event)',
+        'end of the period: time up to --to, not included; a count exactly at --to is inside, one exactly at --from outside, as a count holds the units made before it (default: time of the last state, count or labour event)',
       )
         .env('MEKONG_KPI_TO')
         .argParser(parseInstantOption),
