@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@mekong/runtime';
 import type { Aedes } from 'aedes';
+import { type DeliveringClient, installExactDedupe } from '../delivery/exact-dedupe.js';
 import { checkTopicLimits, type TopicLimits } from '../limits/topic-limits.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { refusals } from '../refusals.js';
@@ -10,7 +11,8 @@ import type { Session } from './connection-gateway.js';
  * Aedes's own hooks, behind the gateway: CONNECT was authenticated by the gateway, so a connection
  * has a session or never reaches aedes; publishes were checked there too, except wills, which aedes
  * publishes on its own and are checked here; subscriptions are checked here so aedes answers a refused
- * one with 0x80 in SUBACK (0x87 for MQTT 5 clients).
+ * one with 0x80 in SUBACK (0x87 for MQTT 5 clients). Before any of that, each client gets an exact
+ * duplicate check in place of aedes's lossy one (delivery/exact-dedupe.ts).
  */
 export function installAedesHooks(
   aedes: Aedes,
@@ -21,6 +23,11 @@ export function installAedesHooks(
 ): void {
   const sessionOf = (client: { conn: unknown } | null) =>
     client ? sessions.get(client.conn as Duplex) : undefined;
+
+  aedes.preConnect = (client, _packet, done) => {
+    installExactDedupe(client as unknown as DeliveringClient);
+    done(null, true);
+  };
 
   aedes.authenticate = (client, _username, _password, done) => done(null, sessionOf(client) !== undefined);
 

@@ -6,6 +6,7 @@ import mqemitter, { type MQEmitter } from 'mqemitter';
 import MQEmitterRedis from 'mqemitter-redis';
 import { BrokerError } from '../errors.js';
 import { makeStackSafe } from '../mq/stack-safe-emitter.js';
+import { settlePublishStepsInOrder } from './in-call-order.js';
 
 export type PersistenceMode = 'memory' | 'durable' | 'redis';
 
@@ -33,7 +34,8 @@ export interface BrokerStorage {
  * - durable: the same in LevelDB on disk, so persistent sessions' QoS 1 messages survive a restart;
  * - redis: persistence and message routing through Redis, so several broker processes act as one
  *   (a subscriber on one receives what is published on another).
- * Every emitter is made stack-safe (see mq/stack-safe-emitter.ts).
+ * Every emitter is made stack-safe (see mq/stack-safe-emitter.ts); asynchronous stores settle the
+ * steps of a publish in call order (see in-call-order.ts).
  */
 export async function createStorage(settings: PersistenceSettings): Promise<BrokerStorage> {
   switch (settings.mode) {
@@ -54,7 +56,7 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
       await mkdir(settings.dataDir, { recursive: true });
       const db = new ClassicLevel(settings.dataDir);
       await db.open();
-      const persistence = levelPersistence(db);
+      const persistence = settlePublishStepsInOrder(levelPersistence(db));
       return {
         mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
         persistence,
@@ -80,7 +82,7 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
           matchEmptyLevels: true,
         }) as unknown as MQEmitter,
       );
-      const persistence = redisPersistence({ ...options });
+      const persistence = settlePublishStepsInOrder(redisPersistence({ ...options }));
       return {
         mq,
         persistence,

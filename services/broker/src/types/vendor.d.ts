@@ -4,6 +4,9 @@
 interface AedesPersistenceWrapper {
   setup(broker: unknown): Promise<void>;
   destroy(): Promise<void>;
+  subscriptionsByTopic(topic: string): Promise<unknown>;
+  outgoingEnqueueCombi(subs: unknown, packet: unknown): Promise<unknown>;
+  outgoingUpdate(client: unknown, packet: unknown): Promise<unknown>;
 }
 
 declare module 'aedes-persistence-level' {
