@@ -31,11 +31,11 @@ export async function listenWs(
   return {
     transport: 'ws',
     port: typeof address === 'object' && address ? address.port : port,
-    close: () =>
-      new Promise((resolve) => {
-        wss.close();
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
+    // Stops accepting; open WebSocket connections are the broker's to drain and end.
+    close: async () => {
+      wss.close();
+      http.close();
+      http.closeIdleConnections();
+    },
   };
 }
