@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { simCommand } from '@mekong/factory-simulator';
 import { Command } from 'commander';
+import { bridgeCommand } from './commands/bridge.js';
 import { brokerCommand } from './commands/broker.js';
 import { devstackCommand } from './commands/devstack.js';
 import { kpiCommand } from './commands/kpi.js';
@@ -11,6 +12,7 @@ const program = new Command('mekong')
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(brokerCommand())
+  .addCommand(bridgeCommand())
   .addCommand(simCommand())
   .addCommand(kpiCommand())
   .addCommand(devstackCommand());

@@ -51,4 +51,10 @@ export const KAFKA_HEADERS = {
   errorPath: 'mekong-error-path',
   /** DLQ only: the human-readable reason. */
   errorMessage: 'mekong-error-message',
+  /** DLQ only, when the stored value was cut at the bridge's maximum: the original size in bytes. */
+  originalBytes: 'mekong-original-bytes',
+  /** DLQ only, for a Kafka record InfluxDB refused: where that record is. */
+  sourceTopic: 'mekong-source-topic',
+  sourcePartition: 'mekong-source-partition',
+  sourceOffset: 'mekong-source-offset',
 } as const;

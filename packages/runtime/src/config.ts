@@ -67,4 +67,15 @@ export const env = {
       .default(defaultValue ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A comma-separated list (`a, b,c`): items trimmed, empty ones dropped. */
+  list: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
 };

@@ -16,3 +16,16 @@ export class RuntimeError extends Error {
     this.code = code;
   }
 }
+
+/** The code of any error: ours, kafkajs' `type`, or node's errno code. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, type } = error as { code?: unknown; type?: unknown };
+  if (typeof code === 'string') return code;
+  if (typeof type === 'string') return type;
+  return undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

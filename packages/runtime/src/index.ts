@@ -1,5 +1,12 @@
+export { type BackoffSettings, backoffDelay } from './backoff.js';
 export { describeConfig, type EnvSchema, type EnvVariableHelp, env, loadConfig } from './config.js';
-export { RuntimeError, type RuntimeErrorCode, runtimeErrorCodes } from './errors.js';
+export {
+  errorCode,
+  errorMessage,
+  RuntimeError,
+  type RuntimeErrorCode,
+  runtimeErrorCodes,
+} from './errors.js';
 export {
   type ComponentHealth,
   checkHealth,
@@ -8,6 +15,7 @@ export {
   type HealthStatus,
   overallStatus,
 } from './health.js';
+export { LogThrottle } from './log-throttle.js';
 export { createLogger, type Logger, type LoggerSettings } from './logger.js';
 export {
   Counter,

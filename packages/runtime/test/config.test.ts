@@ -46,3 +46,18 @@ describe('describeConfig', () => {
     ]);
   });
 });
+
+describe('env.list', () => {
+  const lists = z.object({ MEKONG_TEST_HOSTS: env.list('localhost:9092') });
+
+  it('splits on commas, trims items and drops empty ones', () => {
+    expect(loadConfig(lists, { MEKONG_TEST_HOSTS: ' k1:9092, k2:9092 ,,k3:9092,' })).toEqual({
+      MEKONG_TEST_HOSTS: ['k1:9092', 'k2:9092', 'k3:9092'],
+    });
+  });
+
+  it('falls back to the default list, and an all-blank value yields an empty list', () => {
+    expect(loadConfig(lists, {}).MEKONG_TEST_HOSTS).toEqual(['localhost:9092']);
+    expect(loadConfig(lists, { MEKONG_TEST_HOSTS: ' , ' }).MEKONG_TEST_HOSTS).toEqual([]);
+  });
+});

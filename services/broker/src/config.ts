@@ -4,17 +4,6 @@ import { BrokerError } from './errors.js';
 import type { GatewayLimits } from './gateway/connection-gateway.js';
 import type { PersistenceMode } from './persistence/create-persistence.js';
 
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    );
-
 /** Every setting of the broker as an environment variable, with its default and what it does. */
 export const brokerEnvSchema = z.object({
   MEKONG_BROKER_HOST: z.string().default('::').describe('address to listen on; "::" serves IPv6 and IPv4'),
@@ -47,12 +36,12 @@ export const brokerEnvSchema = z.object({
   MEKONG_BROKER_ALLOW_ANONYMOUS: env
     .boolean(false)
     .describe('DEVELOPMENT ONLY: accept clients without credentials, with full rights'),
-  MEKONG_BROKER_SERVICE_SUBSCRIBE: list('mekong/#').describe(
-    'topic filters services may subscribe to when their credentials name none (comma-separated)',
-  ),
-  MEKONG_BROKER_SERVICE_PUBLISH: list('mekong/v1/+/+/+/+/+/cmd/#').describe(
-    'topic filters services may publish to when their credentials name none (comma-separated)',
-  ),
+  MEKONG_BROKER_SERVICE_SUBSCRIBE: env
+    .list('mekong/#')
+    .describe('topic filters services may subscribe to when their credentials name none (comma-separated)'),
+  MEKONG_BROKER_SERVICE_PUBLISH: env
+    .list('mekong/v1/+/+/+/+/+/cmd/#')
+    .describe('topic filters services may publish to when their credentials name none (comma-separated)'),
   MEKONG_BROKER_MAX_PACKET_BYTES: env.positiveInt(256 * 1024).describe('largest MQTT packet accepted'),
   MEKONG_BROKER_MAX_TOPIC_LENGTH: env.positiveInt(256).describe('longest topic, in bytes'),
   MEKONG_BROKER_MAX_TOPIC_DEPTH: env.positiveInt(16).describe('most topic levels'),

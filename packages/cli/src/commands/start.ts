@@ -1,21 +1,98 @@
+import { join } from 'node:path';
+import { brokerConfigFromEnv, startBroker } from '@mekong/broker';
 import { devstackConfigFromEnv, devstackUp } from '@mekong/devstack';
+import { kafkaInfluxConfigFromEnv, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
+import { mqttKafkaConfigFromEnv, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { Command } from 'commander';
+import { PLATFORM_BRIDGE_USER, platformCredentials } from '../platform/platform-credentials.js';
 import { reportingErrors, waitForSignal } from '../reporting.js';
 
-/** The whole platform in one process. Today that is the devstack; services join as they land. */
+/**
+ * The whole platform in one process: the devstack's Kafka and InfluxDB, the broker and both bridges.
+ * Each service reads its usual MEKONG_* variables; what `start` wires itself (endpoints, the bridge's
+ * account) fills in only the variables left unset.
+ */
 export function startCommand(): Command {
   return new Command('start')
-    .description('start the platform (today: Kafka and InfluxDB of the devstack) until Ctrl-C')
+    .description(
+      'start the platform until Ctrl-C: Kafka and InfluxDB (devstack), the MQTT broker, and the bridges MQTT → Kafka → InfluxDB',
+    )
     .action(() =>
       reportingErrors('mekong start', async () => {
-        const stack = await devstackUp(devstackConfigFromEnv());
-        const { kafka, influxdb } = stack.endpoints;
-        process.stdout.write(
-          `Mekong is running.\n  Kafka     ${kafka.brokers.join(',')}\n  InfluxDB  ${influxdb.url} (org ${influxdb.org}, bucket ${influxdb.bucket})\nPress Ctrl-C to stop.\n`,
-        );
-        await waitForSignal();
-        process.stdout.write('stopping…\n');
-        await stack.stop();
+        const devstackConfig = devstackConfigFromEnv();
+        const stack = await devstackUp(devstackConfig);
+        const closing: Array<[string, () => Promise<void>]> = [['devstack', () => stack.stop()]];
+        const stop = async () => {
+          for (const [, close] of closing.reverse()) await close();
+        };
+        try {
+          const { kafka, influxdb } = stack.endpoints;
+          const platformDir = join(devstackConfig.stackDir, 'platform');
+          const secrets = await platformCredentials(
+            platformDir,
+            process.env.MEKONG_BROKER_CREDENTIALS_FILE || undefined,
+          );
+          const unset = (values: Record<string, string>): NodeJS.ProcessEnv => {
+            const environment = { ...process.env };
+            for (const [name, value] of Object.entries(values)) {
+              if (!environment[name]) environment[name] = value;
+            }
+            return environment;
+          };
+
+          const brokerConfig = await brokerConfigFromEnv(
+            unset({
+              MEKONG_BROKER_CREDENTIALS_FILE: secrets.credentialsFile,
+              MEKONG_BROKER_PERSISTENCE: 'durable',
+              MEKONG_BROKER_DATA_DIR: join(platformDir, 'broker-data'),
+            }),
+          );
+          const broker = await startBroker(brokerConfig);
+          closing.push(['broker', () => broker.close()]);
+
+          const kafkaInflux = await startKafkaInfluxBridge(
+            await kafkaInfluxConfigFromEnv(
+              unset({
+                MEKONG_KAFKA_BROKERS: kafka.brokers.join(','),
+                MEKONG_INFLUX_URL: influxdb.url,
+                MEKONG_INFLUX_TOKEN: influxdb.token,
+                MEKONG_INFLUX_ORG: influxdb.org,
+                MEKONG_INFLUX_BUCKET: influxdb.bucket,
+              }),
+            ),
+          );
+          closing.push(['kafka-influx bridge', () => kafkaInflux.close()]);
+
+          const mqttKafka = await startMqttKafkaBridge(
+            await mqttKafkaConfigFromEnv(
+              unset({
+                MEKONG_MQTT_URL: `mqtt://127.0.0.1:${broker.ports.tcp}`,
+                MEKONG_MQTT_USERNAME: PLATFORM_BRIDGE_USER,
+                MEKONG_MQTT_PASSWORD_FILE: secrets.bridgePasswordFile,
+                MEKONG_KAFKA_BROKERS: kafka.brokers.join(','),
+              }),
+            ),
+          );
+          closing.push(['mqtt-kafka bridge', () => mqttKafka.close()]);
+
+          process.stdout.write(
+            [
+              'Mekong is running.',
+              `  MQTT broker        mqtt://localhost:${broker.ports.tcp}${broker.ports.ws ? `, ws://localhost:${broker.ports.ws}` : ''} (health :${broker.ports.http})`,
+              `  MQTT → Kafka       health :${mqttKafka.ports.http}`,
+              `  Kafka → InfluxDB   health :${kafkaInflux.ports.http}`,
+              `  Kafka              ${kafka.brokers.join(',')}`,
+              `  InfluxDB           ${influxdb.url} (org ${influxdb.org}, bucket ${influxdb.bucket})`,
+              `  Devices            add with: mekong broker passwd ${secrets.credentialsFile} <device> --role device --cell <enterprise/site/area/line/cell>`,
+              'Press Ctrl-C to stop.',
+              '',
+            ].join('\n'),
+          );
+          await waitForSignal();
+          process.stdout.write('stopping…\n');
+        } finally {
+          await stop();
+        }
       }),
     );
 }

@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningBroker } from '@mekong/broker';
+import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
+import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectEveryMessageDelivered, publishStream } from './helpers/delivery.js';
+import { metricValue, pollUntil } from './helpers/observe.js';
+import {
+  capturingLogger,
+  freePort,
+  kafkaInfluxTestConfig,
+  mqttKafkaTestConfig,
+  PASSWORD,
+  removeTempDirs,
+  type ServiceProcess,
+  spawnService,
+  startTestBroker,
+  tempDir,
+  testBrokerConfig,
+  waitForHealthy,
+  writeCredentials,
+} from './helpers/pipeline.js';
+import { baseTime, cellsOf, uniqueEnterprise } from './helpers/telemetry.js';
+
+const devstack = inject('devstack');
+const brokers = devstack.kafka.brokers;
+const PER_CELL = 500;
+const MQTT_KAFKA_MAIN = 'services/mqtt-kafka-bridge/src/main.ts';
+const KAFKA_INFLUX_MAIN = 'services/kafka-influx-bridge/src/main.ts';
+
+const mqttKafkaCrash = uniqueEnterprise('mk-crash');
+const kafkaInfluxCrash = uniqueEnterprise('ki-crash');
+const cellsA = cellsOf(mqttKafkaCrash, 2, 2);
+const cellsB = cellsOf(kafkaInfluxCrash, 2, 2);
+
+let dir: string;
+let broker: RunningBroker;
+const closers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  dir = await tempDir('e2e-bridge-crash');
+  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, [...cellsA, ...cellsB])));
+}, 60_000);
+
+async function closeAll(): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+}
+
+afterAll(async () => {
+  await closeAll();
+  await broker?.close();
+  await removeTempDirs();
+});
+
+async function startMqttKafkaProcess(
+  clientId: string,
+  enterprise: string,
+  httpPort: number,
+): Promise<ServiceProcess> {
+  const service = await spawnService(
+    MQTT_KAFKA_MAIN,
+    {
+      MEKONG_MQTT_URL: `mqtt://127.0.0.1:${broker.ports.tcp}`,
+      MEKONG_MQTT_USERNAME: 'bridge',
+      MEKONG_MQTT_PASSWORD: PASSWORD,
+      MEKONG_MQTT_CLIENT_ID: clientId,
+      MEKONG_MQTT_TOPIC_FILTERS: `mekong/v1/${enterprise}/#`,
+      MEKONG_KAFKA_BROKERS: brokers.join(','),
+      MEKONG_MQTT_KAFKA_HTTP_PORT: String(httpPort),
+      MEKONG_MQTT_KAFKA_RETRY_MAX_MS: '2000',
+    },
+    httpPort,
+    dir,
+    'mqtt-kafka',
+  );
+  closers.push(() => service.kill('SIGTERM'));
+  await waitForHealthy(httpPort, 60_000);
+  return service;
+}
+
+async function startKafkaInfluxProcess(groupId: string, httpPort: number): Promise<ServiceProcess> {
+  const influx = devstack.influxdb;
+  const service = await spawnService(
+    KAFKA_INFLUX_MAIN,
+    {
+      MEKONG_KAFKA_BROKERS: brokers.join(','),
+      MEKONG_KAFKA_INFLUX_GROUP_ID: groupId,
+      MEKONG_INFLUX_URL: influx.url,
+      MEKONG_INFLUX_TOKEN: influx.token,
+      MEKONG_INFLUX_ORG: influx.org,
+      MEKONG_INFLUX_BUCKET: influx.bucket,
+      MEKONG_KAFKA_INFLUX_HTTP_PORT: String(httpPort),
+      MEKONG_KAFKA_INFLUX_RETRY_MAX_MS: '2000',
+    },
+    httpPort,
+    dir,
+    'kafka-influx',
+  );
+  closers.push(() => service.kill('SIGTERM'));
+  await waitForHealthy(httpPort, 60_000);
+  return service;
+}
+
+describe('a bridge process killed with SIGKILL mid-stream and started again', () => {
+  it('MQTT → Kafka: the broker redelivers what was not acknowledged; nothing is lost', async () => {
+    const kafkaInflux: RunningKafkaInfluxBridge = await startKafkaInfluxBridge(
+      kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${mqttKafkaCrash}`),
+      { logger: capturingLogger('kafka-influx-bridge').logger },
+    );
+    closers.push(() => kafkaInflux.close());
+    const port = await freePort();
+    const first = await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
+
+    const stream = publishStream({
+      port: broker.ports.tcp,
+      cells: cellsA,
+      perCell: PER_CELL,
+      baseMs: baseTime(),
+      chunk: 10,
+      everyMs: 40,
+    });
+    await pollUntil(
+      () => metricValue(port, 'mekong_mqtt_kafka_records_sent_total'),
+      (sent) => sent >= 300,
+      30_000,
+      (sent) => `only ${sent} records sent before the kill`,
+      50,
+    );
+    expect(await first.kill('SIGKILL')).toBeNull();
+    await sleep(1_000);
+    await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
+    await stream;
+
+    const report = await expectEveryMessageDelivered({
+      brokers,
+      influx: devstack.influxdb,
+      enterprise: mqttKafkaCrash,
+      cells: cellsA,
+      perCell: PER_CELL,
+      timeoutMs: 90_000,
+    });
+    console.info(
+      `MQTT → Kafka bridge kill: ${report.kafkaDuplicates} duplicates in Kafka, ${report.influxPoints} points for ${cellsA.length * PER_CELL} messages`,
+    );
+    // The next test must be the only writer of its points.
+    await closeAll();
+  });
+
+  it('Kafka → InfluxDB: uncommitted records are read again; duplicates land on the same points', async () => {
+    const mqttKafka: RunningMqttKafkaBridge = await startMqttKafkaBridge(
+      mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, 'bridge-ki-crash'),
+      { logger: capturingLogger('mqtt-kafka-bridge').logger },
+    );
+    closers.push(() => mqttKafka.close());
+    const port = await freePort();
+    const groupId = `e2e-${kafkaInfluxCrash}`;
+    const first = await startKafkaInfluxProcess(groupId, port);
+
+    const stream = publishStream({
+      port: broker.ports.tcp,
+      cells: cellsB,
+      perCell: PER_CELL,
+      baseMs: baseTime(),
+      chunk: 10,
+      everyMs: 40,
+    });
+    await pollUntil(
+      () => metricValue(port, 'mekong_kafka_influx_points_written_total'),
+      (written) => written >= 300,
+      60_000,
+      (written) => `only ${written} points written before the kill`,
+      50,
+    );
+    expect(await first.kill('SIGKILL')).toBeNull();
+    await startKafkaInfluxProcess(groupId, port);
+    await stream;
+
+    await expectEveryMessageDelivered({
+      brokers,
+      influx: devstack.influxdb,
+      enterprise: kafkaInfluxCrash,
+      cells: cellsB,
+      perCell: PER_CELL,
+      timeoutMs: 90_000,
+    });
+  });
+});

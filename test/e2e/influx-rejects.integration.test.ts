@@ -1,0 +1,161 @@
+import { InfluxDB } from '@influxdata/influxdb-client';
+import type { RunningBroker } from '@mekong/broker';
+import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
+import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
+import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { healthOf, metricValue, pollUntil, readInfluxKeys, readKafka } from './helpers/observe.js';
+import {
+  capturingLogger,
+  deviceUser,
+  kafkaInfluxTestConfig,
+  mqttKafkaTestConfig,
+  publishWithMosquitto,
+  removeTempDirs,
+  startTestBroker,
+  tempDir,
+  testBrokerConfig,
+  writeCredentials,
+} from './helpers/pipeline.js';
+import {
+  baseTime,
+  type CellRef,
+  cellPathOf,
+  cellsOf,
+  topicOf,
+  uniqueEnterprise,
+} from './helpers/telemetry.js';
+
+const devstack = inject('devstack');
+const brokers = devstack.kafka.brokers;
+const enterprise = uniqueEnterprise('influx-rejects');
+const [cell] = cellsOf(enterprise, 1, 1) as [CellRef];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let broker: RunningBroker;
+let mqttKafka: RunningMqttKafkaBridge;
+let kafkaInflux: RunningKafkaInfluxBridge;
+
+beforeAll(async () => {
+  const dir = await tempDir('e2e-influx-rejects');
+  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, [cell])));
+  mqttKafka = await startMqttKafkaBridge(
+    mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, 'bridge-influx-rejects'),
+    { logger: capturingLogger('mqtt-kafka-bridge').logger },
+  );
+  const config = kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${enterprise}`);
+  kafkaInflux = await startKafkaInfluxBridge(config, {
+    logger: capturingLogger('kafka-influx-bridge').logger,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await mqttKafka?.close();
+  await kafkaInflux?.close();
+  await broker?.close();
+  await removeTempDirs();
+});
+
+describe('a record InfluxDB refuses for its content', () => {
+  it('goes to the DLQ with InfluxDB’s reason, while the records around it are written', async () => {
+    // A point whose `good` field is a string makes InfluxDB refuse every integer `good` of the
+    // production measurement in the same shard (a week here): HTTP 422, field type conflict.
+    const poisonTs = Date.now() - 20 * DAY_MS;
+    const influx = new InfluxDB({ url: devstack.influxdb.url, token: devstack.influxdb.token });
+    const writeApi = influx.getWriteApi(devstack.influxdb.org, devstack.influxdb.bucket, 'ms');
+    writeApi.writeRecord(
+      `production,enterprise=${enterprise},cell=elsewhere good="not a number" ${poisonTs - 1}`,
+    );
+    await writeApi.close();
+
+    const base = baseTime();
+    const payloads = Array.from({ length: 300 }, (_, seq) =>
+      JSON.stringify({
+        ts: seq === 150 ? poisonTs : base + seq,
+        seq,
+        good: 1,
+        scrap: 0,
+        product: 'bracket-a',
+      }),
+    );
+    await publishWithMosquitto({
+      port: broker.ports.tcp,
+      username: deviceUser(cell),
+      topic: topicOf(cell, 'count'),
+      payloads,
+    });
+
+    const dead = await pollUntil(
+      () => readKafka(brokers, DLQ_KAFKA_TOPIC, `${enterprise}/`),
+      (rows) => rows.length >= 1,
+      60_000,
+      () => 'no DLQ record',
+    );
+    expect(dead).toHaveLength(1);
+    const [record] = dead;
+    expect(JSON.parse(record?.value ?? '{}').seq).toBe(150);
+    expect(record?.headers[KAFKA_HEADERS.errorCode]).toBe('MEKONG_INVALID_LINE_PROTOCOL');
+    expect(record?.headers[KAFKA_HEADERS.errorMessage]).toMatch(/HTTP 422.*field type conflict/);
+    expect(record?.headers[KAFKA_HEADERS.mqttTopic]).toBe(topicOf(cell, 'count'));
+    expect(record?.headers[KAFKA_HEADERS.sourceTopic]).toBe(kafkaTopicFor('count'));
+    expect(record?.headers[KAFKA_HEADERS.sourceOffset]).toMatch(/^\d+$/);
+
+    const points = await pollUntil(
+      () => readInfluxKeys(devstack.influxdb, enterprise),
+      (keys) => keys.length >= 299,
+      60_000,
+      (keys) => `${keys.length} of 299 points`,
+    );
+    expect(new Set(points)).toEqual(
+      new Set(
+        Array.from({ length: 300 }, (_, seq) => seq)
+          .filter((seq) => seq !== 150)
+          .map((seq) => `${cellPathOf(cell)}#${seq}`),
+      ),
+    );
+    expect(
+      await metricValue(kafkaInflux.ports.http, 'mekong_kafka_influx_write_splits_total'),
+    ).toBeGreaterThan(0);
+    expect(
+      await metricValue(kafkaInflux.ports.http, 'mekong_kafka_influx_dlq_total', {
+        code: 'MEKONG_INVALID_LINE_PROTOCOL',
+      }),
+    ).toBe(1);
+    expect((await healthOf(kafkaInflux.ports.http)).status).toBe('ok');
+  });
+
+  it('sends a record that fails the contracts in Kafka (another producer wrote it) to the DLQ and carries on', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-foreign', brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const key = `${enterprise}/hcm/assembly/line-9`;
+    await producer.send({
+      topic: kafkaTopicFor('count'),
+      messages: [
+        { key, value: '{"seq":1}' },
+        {
+          key,
+          value: '{"ts":1,"seq":2,"good":1,"scrap":0,"product":"p"}',
+          headers: { [KAFKA_HEADERS.mqttTopic]: `mekong/v1/${key}/press-1/sensor` },
+        },
+      ],
+    });
+    await producer.disconnect();
+    const dead = await pollUntil(
+      () => readKafka(brokers, DLQ_KAFKA_TOPIC, key),
+      (rows) => rows.length >= 2,
+      60_000,
+      (rows) => `${rows.length} of 2 DLQ records`,
+    );
+    expect(dead.map((row) => row.headers[KAFKA_HEADERS.errorCode]).sort()).toEqual([
+      'MEKONG_INVALID_PAYLOAD',
+      'MEKONG_INVALID_TOPIC',
+    ]);
+    const noHeader = dead.find((row) => row.value === '{"seq":1}');
+    expect(noHeader?.headers[KAFKA_HEADERS.errorCode]).toBe('MEKONG_INVALID_TOPIC');
+    expect(noHeader?.headers[KAFKA_HEADERS.errorPath]).toBe(
+      JSON.stringify(['headers', KAFKA_HEADERS.mqttTopic]),
+    );
+  });
+});

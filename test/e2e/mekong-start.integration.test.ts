@@ -1,0 +1,137 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { expectEveryMessageDelivered } from './helpers/delivery.js';
+import { healthOf } from './helpers/observe.js';
+import {
+  deviceUser,
+  PASSWORD,
+  publishWithMosquitto,
+  removeTempDirs,
+  repoRoot,
+  tempDir,
+} from './helpers/pipeline.js';
+import {
+  baseTime,
+  cellPathOf,
+  cellsOf,
+  countPayloads,
+  topicOf,
+  uniqueEnterprise,
+} from './helpers/telemetry.js';
+
+const execFileAsync = promisify(execFile);
+const cliEntry = join(repoRoot, 'packages/cli/src/main.ts');
+const devstack = inject('devstack');
+const enterprise = uniqueEnterprise('start');
+const [cell] = cellsOf(enterprise, 1, 1);
+const PER_CELL = 50;
+
+let platform: ChildProcess | undefined;
+afterAll(async () => {
+  if (platform && platform.exitCode === null) platform.kill('SIGKILL');
+  await removeTempDirs();
+});
+
+/** Resolves with stdout once it contains `marker`; rejects if the process ends first. */
+function outputUntil(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no "${marker}" within ${timeoutMs} ms:\n${out}\n${err}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (data: Buffer) => {
+      out += data.toString();
+      if (out.includes(marker)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.stderr?.on('data', (data: Buffer) => {
+      err += data.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mekong start exited ${code} before "${marker}":\n${out}\n${err}`));
+    });
+  });
+}
+
+describe('mekong start', () => {
+  it('runs broker and both bridges: a device added with `mekong broker passwd` reaches Kafka and InfluxDB', async () => {
+    if (!cell) throw new Error('no cell');
+    const dir = await tempDir('e2e-start');
+    const { kafka, influxdb } = devstack;
+    platform = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'start'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        // The test's own Kafka and InfluxDB stand in for the devstack; the platform's secrets go to `dir`.
+        MEKONG_DEVSTACK_DIR: dir,
+        MEKONG_KAFKA_BROKERS: kafka.brokers.join(','),
+        MEKONG_INFLUX_URL: influxdb.url,
+        MEKONG_INFLUX_TOKEN: influxdb.token,
+        MEKONG_INFLUX_ORG: influxdb.org,
+        MEKONG_INFLUX_BUCKET: influxdb.bucket,
+        MEKONG_BROKER_PORT: '0',
+        MEKONG_BROKER_HTTP_PORT: '0',
+        MEKONG_BROKER_WS_ENABLED: 'false',
+        MEKONG_MQTT_KAFKA_HTTP_PORT: '0',
+        MEKONG_KAFKA_INFLUX_HTTP_PORT: '0',
+        MEKONG_KAFKA_INFLUX_GROUP_ID: `e2e-${enterprise}`,
+        MEKONG_LOG_LEVEL: 'warn',
+      },
+    });
+    const banner = await outputUntil(platform, 'Press Ctrl-C to stop.', 120_000);
+    const port = Number(/mqtt:\/\/localhost:(\d+)/.exec(banner)?.[1]);
+    const credentialsFile = /mekong broker passwd (\S+)/.exec(banner)?.[1];
+    const healthPorts = [...banner.matchAll(/health :(\d+)/g)].map((match) => Number(match[1]));
+    expect(port).toBeGreaterThan(0);
+    expect(credentialsFile?.startsWith(dir)).toBe(true);
+    expect(healthPorts).toHaveLength(3);
+    for (const healthPort of healthPorts) expect((await healthOf(healthPort)).status).toBe('ok');
+    // No default password: the bridge's account has a random one, in a file only its owner reads.
+    expect(banner).not.toContain(PASSWORD);
+
+    const user = deviceUser(cell);
+    await execFileAsync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cliEntry,
+        'broker',
+        'passwd',
+        credentialsFile as string,
+        user,
+        '--role',
+        'device',
+        '--cell',
+        cellPathOf(cell),
+      ],
+      { cwd: repoRoot, env: { ...process.env, MEKONG_BROKER_PASSWORD: PASSWORD } },
+    );
+    await publishWithMosquitto({
+      port,
+      username: user,
+      topic: topicOf(cell, 'count'),
+      payloads: countPayloads(PER_CELL, baseTime()),
+    });
+    await expectEveryMessageDelivered({
+      brokers: kafka.brokers,
+      influx: influxdb,
+      enterprise,
+      cells: [cell],
+      perCell: PER_CELL,
+      timeoutMs: 60_000,
+    });
+
+    const exited = new Promise<number | null>((resolve) => platform?.once('exit', resolve));
+    platform.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 240_000);
+});
