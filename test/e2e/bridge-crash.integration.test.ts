@@ -1,24 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningBroker } from '@mekong/broker';
-import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectEveryMessageDelivered, publishStream } from './helpers/delivery.js';
-import { metricValue, pollUntil } from './helpers/observe.js';
+import { waitForMetric } from './helpers/observe.js';
 import {
-  capturingLogger,
   freePort,
   kafkaInfluxTestConfig,
   mqttKafkaTestConfig,
   PASSWORD,
-  removeTempDirs,
   type ServiceProcess,
   spawnService,
-  startTestBroker,
-  tempDir,
-  testBrokerConfig,
+  startTestKafkaInfluxBridge,
+  startTestMqttKafkaBridge,
+  TestPipeline,
   waitForHealthy,
-  writeCredentials,
 } from './helpers/pipeline.js';
 import { baseTime, cellsOf, uniqueEnterprise } from './helpers/telemetry.js';
 
@@ -33,14 +27,11 @@ const kafkaInfluxCrash = uniqueEnterprise('ki-crash');
 const cellsA = cellsOf(mqttKafkaCrash, 2, 2);
 const cellsB = cellsOf(kafkaInfluxCrash, 2, 2);
 
-let dir: string;
-let broker: RunningBroker;
+// The broker only: the tests start the bridges, in-process or as processes.
+const pipeline = new TestPipeline({ name: 'e2e-bridge-crash', cells: [...cellsA, ...cellsB], brokers });
 const closers: Array<() => Promise<unknown>> = [];
 
-beforeAll(async () => {
-  dir = await tempDir('e2e-bridge-crash');
-  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, [...cellsA, ...cellsB])));
-}, 60_000);
+beforeAll(() => pipeline.start(), 60_000);
 
 async function closeAll(): Promise<void> {
   for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
@@ -48,8 +39,7 @@ async function closeAll(): Promise<void> {
 
 afterAll(async () => {
   await closeAll();
-  await broker?.close();
-  await removeTempDirs();
+  await pipeline.close();
 });
 
 async function startMqttKafkaProcess(
@@ -60,7 +50,7 @@ async function startMqttKafkaProcess(
   const service = await spawnService(
     MQTT_KAFKA_MAIN,
     {
-      MEKONG_MQTT_URL: `mqtt://127.0.0.1:${broker.ports.tcp}`,
+      MEKONG_MQTT_URL: `mqtt://127.0.0.1:${pipeline.broker.ports.tcp}`,
       MEKONG_MQTT_USERNAME: 'bridge',
       MEKONG_MQTT_PASSWORD: PASSWORD,
       MEKONG_MQTT_CLIENT_ID: clientId,
@@ -70,7 +60,7 @@ async function startMqttKafkaProcess(
       MEKONG_MQTT_KAFKA_RETRY_MAX_MS: '2000',
     },
     httpPort,
-    dir,
+    pipeline.dir,
     'mqtt-kafka',
   );
   closers.push(() => service.kill('SIGTERM'));
@@ -93,7 +83,7 @@ async function startKafkaInfluxProcess(groupId: string, httpPort: number): Promi
       MEKONG_KAFKA_INFLUX_RETRY_MAX_MS: '2000',
     },
     httpPort,
-    dir,
+    pipeline.dir,
     'kafka-influx',
   );
   closers.push(() => service.kill('SIGTERM'));
@@ -103,29 +93,27 @@ async function startKafkaInfluxProcess(groupId: string, httpPort: number): Promi
 
 describe('a bridge process killed with SIGKILL mid-stream and started again', () => {
   it('MQTT → Kafka: the broker redelivers what was not acknowledged; nothing is lost', async () => {
-    const kafkaInflux: RunningKafkaInfluxBridge = await startKafkaInfluxBridge(
+    const kafkaInflux = await startTestKafkaInfluxBridge(
       kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${mqttKafkaCrash}`),
-      { logger: capturingLogger('kafka-influx-bridge').logger },
     );
     closers.push(() => kafkaInflux.close());
     const port = await freePort();
     const first = await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
 
     const stream = publishStream({
-      port: broker.ports.tcp,
+      port: pipeline.broker.ports.tcp,
       cells: cellsA,
       perCell: PER_CELL,
       baseMs: baseTime(),
       chunk: 10,
       everyMs: 40,
     });
-    await pollUntil(
-      () => metricValue(port, 'mekong_mqtt_kafka_records_sent_total'),
-      (sent) => sent >= 300,
-      30_000,
-      (sent) => `only ${sent} records sent before the kill`,
-      50,
-    );
+    await waitForMetric(port, 'mekong_mqtt_kafka_records_sent_total', {
+      atLeast: 300,
+      timeoutMs: 30_000,
+      what: 'records sent before the kill',
+      intervalMs: 50,
+    });
     expect(await first.kill('SIGKILL')).toBeNull();
     await sleep(1_000);
     await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
@@ -147,9 +135,8 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
   });
 
   it('Kafka → InfluxDB: uncommitted records are read again; duplicates land on the same points', async () => {
-    const mqttKafka: RunningMqttKafkaBridge = await startMqttKafkaBridge(
-      mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, 'bridge-ki-crash'),
-      { logger: capturingLogger('mqtt-kafka-bridge').logger },
+    const mqttKafka = await startTestMqttKafkaBridge(
+      mqttKafkaTestConfig(`mqtt://127.0.0.1:${pipeline.broker.ports.tcp}`, brokers, 'bridge-ki-crash'),
     );
     closers.push(() => mqttKafka.close());
     const port = await freePort();
@@ -157,20 +144,19 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
     const first = await startKafkaInfluxProcess(groupId, port);
 
     const stream = publishStream({
-      port: broker.ports.tcp,
+      port: pipeline.broker.ports.tcp,
       cells: cellsB,
       perCell: PER_CELL,
       baseMs: baseTime(),
       chunk: 10,
       everyMs: 40,
     });
-    await pollUntil(
-      () => metricValue(port, 'mekong_kafka_influx_points_written_total'),
-      (written) => written >= 300,
-      60_000,
-      (written) => `only ${written} points written before the kill`,
-      50,
-    );
+    await waitForMetric(port, 'mekong_kafka_influx_points_written_total', {
+      atLeast: 300,
+      timeoutMs: 60_000,
+      what: 'points written before the kill',
+      intervalMs: 50,
+    });
     expect(await first.kill('SIGKILL')).toBeNull();
     await startKafkaInfluxProcess(groupId, port);
     await stream;

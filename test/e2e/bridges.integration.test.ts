@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningBroker } from '@mekong/broker';
 import {
   DLQ_KAFKA_TOPIC,
   KAFKA_HEADERS,
@@ -9,8 +8,8 @@ import {
   SCHEMA_VERSION,
 } from '@mekong/contracts';
 import { ensureDebianPackages } from '@mekong/devstack';
-import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import type { RunningKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
+import type { RunningMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -23,16 +22,13 @@ import {
   recordKey,
 } from './helpers/observe.js';
 import {
-  capturingLogger,
   deviceUser,
   kafkaInfluxTestConfig,
   mqttKafkaTestConfig,
   publishWithMosquitto,
-  removeTempDirs,
-  startTestBroker,
-  tempDir,
-  testBrokerConfig,
-  writeCredentials,
+  startTestKafkaInfluxBridge,
+  startTestMqttKafkaBridge,
+  TestPipeline,
 } from './helpers/pipeline.js';
 import {
   baseTime,
@@ -54,10 +50,10 @@ const enterprise = uniqueEnterprise();
 const cells = cellsOf(enterprise, 3, 2);
 const valid = expectedKeys(cells, PER_CELL);
 
-let broker: RunningBroker;
+// The broker only: this file starts its own bridges, two of each kind.
+const pipeline = new TestPipeline({ name: 'e2e-bridges', cells, brokers });
 const mqttKafka: RunningMqttKafkaBridge[] = [];
 const kafkaInflux: RunningKafkaInfluxBridge[] = [];
-let dir: string;
 
 /** Invalid messages, each with the topic it goes to and the bytes sent. */
 const first = cells[0] as CellRef;
@@ -98,9 +94,8 @@ beforeAll(async () => {
     'mosquitto-clients',
     'kcat',
   ]);
-  dir = await tempDir('e2e-bridges');
-  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, cells)));
-  const port = broker.ports.tcp;
+  await pipeline.start();
+  const port = pipeline.broker.ports.tcp;
   // Two MQTT → Kafka instances side by side, sharded by topic filter (Aedes has no shared
   // subscriptions): lines 1–2 over IPv4 with MQTT 5, line 3 over IPv6 with MQTT 3.1.1.
   const shardA = mqttKafkaTestConfig(`mqtt://127.0.0.1:${port}`, brokers, 'bridge-e2e-a');
@@ -111,26 +106,19 @@ beforeAll(async () => {
   const shardB = mqttKafkaTestConfig(`mqtt://[::1]:${port}`, brokers, 'bridge-e2e-b');
   shardB.mqtt.topicFilters = [`mekong/v1/${enterprise}/hcm/assembly/line-3/#`];
   shardB.mqtt.protocolVersion = 4;
-  for (const config of [shardA, shardB]) {
-    mqttKafka.push(
-      await startMqttKafkaBridge(config, { logger: capturingLogger('mqtt-kafka-bridge').logger }),
-    );
-  }
+  for (const config of [shardA, shardB]) mqttKafka.push(await startTestMqttKafkaBridge(config));
   // Two Kafka → InfluxDB instances in one consumer group share the partitions.
   const groupId = `e2e-${enterprise}`;
   for (let i = 0; i < 2; i++) {
     const config = kafkaInfluxTestConfig(brokers, devstack.influxdb, groupId);
-    kafkaInflux.push(
-      await startKafkaInfluxBridge(config, { logger: capturingLogger('kafka-influx-bridge').logger }),
-    );
+    kafkaInflux.push(await startTestKafkaInfluxBridge(config));
   }
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(mqttKafka.map((bridge) => bridge.close()));
   await Promise.all(kafkaInflux.map((bridge) => bridge.close()));
-  await broker?.close();
-  await removeTempDirs();
+  await pipeline.close();
 });
 
 async function telemetryRows(): Promise<KafkaRow[]> {
@@ -143,7 +131,7 @@ describe('MQTT → Kafka → InfluxDB', () => {
     await Promise.all(
       cells.map((cell) =>
         publishWithMosquitto({
-          port: broker.ports.tcp,
+          port: pipeline.broker.ports.tcp,
           username: deviceUser(cell),
           topic: topicOf(cell, 'count'),
           payloads: countPayloads(PER_CELL, base),
@@ -198,10 +186,10 @@ describe('MQTT → Kafka → InfluxDB', () => {
 
   it('puts invalid messages in the DLQ with the original bytes, the topic, the error code and path', async () => {
     for (const message of invalid) {
-      const file = join(dir, 'payload.bin');
+      const file = join(pipeline.dir, 'payload.bin');
       await writeFile(file, message.bytes);
       await publishWithMosquitto({
-        port: broker.ports.tcp,
+        port: pipeline.broker.ports.tcp,
         username: 'admin',
         topic: message.topic,
         payloads: [],

@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import type { RunningKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
+import type { RunningMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectEveryMessageDelivered } from './helpers/delivery.js';
-import { metricValue, pollUntil } from './helpers/observe.js';
+import { metricValue, waitForMetric } from './helpers/observe.js';
 import {
-  capturingLogger,
   deviceUser,
   freePort,
   kafkaInfluxTestConfig,
@@ -16,6 +15,8 @@ import {
   removeTempDirs,
   type ServiceProcess,
   spawnService,
+  startTestKafkaInfluxBridge,
+  startTestMqttKafkaBridge,
   tempDir,
   waitForHealthy,
   writeCredentials,
@@ -63,14 +64,9 @@ beforeAll(async () => {
   // Batches wait up to 1.5 s: when the broker dies, the bridge holds many unacknowledged messages.
   bridgeConfig.batch.lingerMs = 1_500;
   bridgeConfig.batch.maxRecords = 100_000;
-  mqttKafka = await startMqttKafkaBridge(bridgeConfig, {
-    logger: capturingLogger('mqtt-kafka-bridge').logger,
-  });
-  kafkaInflux = await startKafkaInfluxBridge(
+  mqttKafka = await startTestMqttKafkaBridge(bridgeConfig);
+  kafkaInflux = await startTestKafkaInfluxBridge(
     kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${enterprise}`),
-    {
-      logger: capturingLogger('kafka-influx-bridge').logger,
-    },
   );
 }, 120_000);
 
@@ -121,13 +117,12 @@ describe('the broker (durable mode) killed with SIGKILL mid-stream and restarted
     let reopen: () => void = () => {};
     let closed: Promise<void> | undefined;
     const stream = publishFromDevices(baseTime(), () => closed ?? Promise.resolve());
-    await pollUntil(
-      () => metricValue(mqttKafka.ports.http, 'mekong_mqtt_kafka_records_sent_total'),
-      (sent) => sent >= 300,
-      30_000,
-      (sent) => `only ${sent} records sent before the kill`,
-      50,
-    );
+    await waitForMetric(mqttKafka.ports.http, 'mekong_mqtt_kafka_records_sent_total', {
+      atLeast: 300,
+      timeoutMs: 30_000,
+      what: 'records sent before the kill',
+      intervalMs: 50,
+    });
     // Devices stop while the broker dies (they would lose nothing either: they keep what was not
     // acknowledged); the bridge, which holds its PUBACKs for up to the linger time, is mid-stream.
     closed = new Promise((resolve) => {

@@ -1,23 +1,9 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
-import type { RunningBroker } from '@mekong/broker';
 import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
-import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { healthOf, metricValue, pollUntil, readInfluxKeys, readKafka } from './helpers/observe.js';
-import {
-  capturingLogger,
-  deviceUser,
-  kafkaInfluxTestConfig,
-  mqttKafkaTestConfig,
-  publishWithMosquitto,
-  removeTempDirs,
-  startTestBroker,
-  tempDir,
-  testBrokerConfig,
-  writeCredentials,
-} from './helpers/pipeline.js';
+import { deviceUser, publishWithMosquitto, TestPipeline } from './helpers/pipeline.js';
 import {
   baseTime,
   type CellRef,
@@ -33,29 +19,17 @@ const enterprise = uniqueEnterprise('influx-rejects');
 const [cell] = cellsOf(enterprise, 1, 1) as [CellRef];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let broker: RunningBroker;
-let mqttKafka: RunningMqttKafkaBridge;
-let kafkaInflux: RunningKafkaInfluxBridge;
-
-beforeAll(async () => {
-  const dir = await tempDir('e2e-influx-rejects');
-  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, [cell])));
-  mqttKafka = await startMqttKafkaBridge(
-    mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, 'bridge-influx-rejects'),
-    { logger: capturingLogger('mqtt-kafka-bridge').logger },
-  );
-  const config = kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${enterprise}`);
-  kafkaInflux = await startKafkaInfluxBridge(config, {
-    logger: capturingLogger('kafka-influx-bridge').logger,
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await mqttKafka?.close();
-  await kafkaInflux?.close();
-  await broker?.close();
-  await removeTempDirs();
+const pipeline = new TestPipeline({
+  name: 'e2e-influx-rejects',
+  cells: [cell],
+  brokers,
+  mqttKafka: { clientId: 'bridge-influx-rejects' },
+  kafkaInflux: { influx: devstack.influxdb, groupId: `e2e-${enterprise}` },
 });
+
+beforeAll(() => pipeline.start(), 120_000);
+
+afterAll(() => pipeline.close());
 
 describe('a record InfluxDB refuses for its content', () => {
   it('goes to the DLQ with InfluxDB’s reason, while the records around it are written', async () => {
@@ -80,7 +54,7 @@ describe('a record InfluxDB refuses for its content', () => {
       }),
     );
     await publishWithMosquitto({
-      port: broker.ports.tcp,
+      port: pipeline.broker.ports.tcp,
       username: deviceUser(cell),
       topic: topicOf(cell, 'count'),
       payloads,
@@ -115,14 +89,14 @@ describe('a record InfluxDB refuses for its content', () => {
       ),
     );
     expect(
-      await metricValue(kafkaInflux.ports.http, 'mekong_kafka_influx_write_splits_total'),
+      await metricValue(pipeline.kafkaInflux.ports.http, 'mekong_kafka_influx_write_splits_total'),
     ).toBeGreaterThan(0);
     expect(
-      await metricValue(kafkaInflux.ports.http, 'mekong_kafka_influx_dlq_total', {
+      await metricValue(pipeline.kafkaInflux.ports.http, 'mekong_kafka_influx_dlq_total', {
         code: 'MEKONG_INVALID_LINE_PROTOCOL',
       }),
     ).toBe(1);
-    expect((await healthOf(kafkaInflux.ports.http)).status).toBe('ok');
+    expect((await healthOf(pipeline.kafkaInflux.ports.http)).status).toBe('ok');
   });
 
   it('sends a record that fails the contracts in Kafka (another producer wrote it) to the DLQ and carries on', async () => {

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kafkaTopicFor } from '@mekong/contracts';
 import { ensureDebianPackages } from '@mekong/devstack';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import type { RunningMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue, pollUntil, readKafka, recordKey } from './helpers/observe.js';
 import {
@@ -13,6 +13,7 @@ import {
   publishWithMosquitto,
   removeTempDirs,
   startTestBroker,
+  startTestMqttKafkaBridge,
   tempDir,
   testBrokerConfig,
   writeCredentials,
@@ -82,9 +83,7 @@ describe('the MQTT → Kafka bridge on Mosquitto', () => {
       config.mqtt.username = undefined;
       config.mqtt.password = undefined;
       config.mqtt.topicFilters = [`$share/bridges/mekong/v1/${enterprise}/#`];
-      bridges.push(
-        await startMqttKafkaBridge(config, { logger: capturingLogger('mqtt-kafka-bridge').logger }),
-      );
+      bridges.push(await startTestMqttKafkaBridge(config));
     }
     const base = baseTime();
     await Promise.all(
@@ -126,7 +125,7 @@ describe('the MQTT → Kafka bridge on Mosquitto', () => {
       );
       config.mqtt.topicFilters = ['$share/bridges/mekong/v1/#'];
       await expect(
-        startMqttKafkaBridge(config, { logger: capturingLogger('mqtt-kafka-bridge', 'silent').logger }),
+        startTestMqttKafkaBridge(config, capturingLogger('mqtt-kafka-bridge', 'silent')),
       ).rejects.toMatchObject({ code: 'MEKONG_MQTT_SHARED_SUBSCRIPTION_UNAVAILABLE' });
     } finally {
       await broker.close();

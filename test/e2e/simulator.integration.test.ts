@@ -1,4 +1,3 @@
-import type { RunningBroker } from '@mekong/broker';
 import {
   INFLUX_MEASUREMENTS,
   isTelemetryKind,
@@ -7,50 +6,26 @@ import {
   TELEMETRY_KINDS,
 } from '@mekong/contracts';
 import { collectingSink, createSimulation, loadScenario, MqttFleet } from '@mekong/factory-simulator';
-import { type RunningKafkaInfluxBridge, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { type RunningMqttKafkaBridge, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil, readInfluxSeq, readKafka } from './helpers/observe.js';
-import {
-  capturingLogger,
-  kafkaInfluxTestConfig,
-  mqttKafkaTestConfig,
-  PASSWORD,
-  removeTempDirs,
-  startTestBroker,
-  tempDir,
-  testBrokerConfig,
-  writeCredentials,
-} from './helpers/pipeline.js';
+import { PASSWORD, TestPipeline } from './helpers/pipeline.js';
 import { uniqueEnterprise } from './helpers/telemetry.js';
 
 const devstack = inject('devstack');
 const brokers = devstack.kafka.brokers;
 const enterprise = uniqueEnterprise('sim');
 
-let broker: RunningBroker;
-let mqttKafka: RunningMqttKafkaBridge;
-let kafkaInflux: RunningKafkaInfluxBridge;
-
-beforeAll(async () => {
-  const dir = await tempDir('e2e-simulator');
-  broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, [])));
-  mqttKafka = await startMqttKafkaBridge(
-    mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, 'bridge-simulator'),
-    { logger: capturingLogger('mqtt-kafka-bridge').logger },
-  );
-  kafkaInflux = await startKafkaInfluxBridge(
-    kafkaInfluxTestConfig(brokers, devstack.influxdb, `e2e-${enterprise}`),
-    { logger: capturingLogger('kafka-influx-bridge').logger },
-  );
-}, 120_000);
-
-afterAll(async () => {
-  await mqttKafka?.close();
-  await kafkaInflux?.close();
-  await broker?.close();
-  await removeTempDirs();
+const pipeline = new TestPipeline({
+  name: 'e2e-simulator',
+  cells: [],
+  brokers,
+  mqttKafka: { clientId: 'bridge-simulator' },
+  kafkaInflux: { influx: devstack.influxdb, groupId: `e2e-${enterprise}` },
 });
+
+beforeAll(() => pipeline.start(), 120_000);
+
+afterAll(() => pipeline.close());
 
 describe('the factory simulator through both bridges', () => {
   it('delivers every message of 20 simulated minutes of the demo plant to Kafka and InfluxDB', async () => {
@@ -68,7 +43,7 @@ describe('the factory simulator through both bridges', () => {
 
     // One MQTT connection per simulated device, as the simulator runs against a plant.
     const fleet = new MqttFleet({
-      url: `mqtt://127.0.0.1:${broker.ports.tcp}`,
+      url: `mqtt://127.0.0.1:${pipeline.broker.ports.tcp}`,
       qos: 1,
       identity: (path) => ({
         clientId: `admin-${path.replaceAll('/', '-')}`,

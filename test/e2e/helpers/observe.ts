@@ -138,9 +138,46 @@ export async function metricValue(
   return total;
 }
 
-export async function healthOf(
-  port: number,
-): Promise<{ status: string; components: Record<string, { status: string }> }> {
+export interface HealthReport {
+  status: string;
+  components: Record<string, { status: string }>;
+}
+
+export async function healthOf(port: number): Promise<HealthReport> {
   const response = await fetch(`http://127.0.0.1:${port}/health`);
-  return (await response.json()) as { status: string; components: Record<string, { status: string }> };
+  return (await response.json()) as HealthReport;
+}
+
+/** Reads `/health` on `port` every `intervalMs` until its status is `status`, and returns that report. */
+export function waitForHealth(
+  port: number,
+  status: string,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<HealthReport> {
+  return pollUntil(
+    () => healthOf(port),
+    (report) => report.status === status,
+    timeoutMs,
+    (report) => `health stayed ${JSON.stringify(report)}`,
+    intervalMs,
+  );
+}
+
+/**
+ * Reads metric `name` on `port` every `intervalMs` (500 unless told) until it reaches `atLeast`, and
+ * returns it; on timeout the error says `only <value> <what>`.
+ */
+export function waitForMetric(
+  port: number,
+  name: string,
+  options: { atLeast: number; timeoutMs: number; what: string; intervalMs?: number },
+): Promise<number> {
+  return pollUntil(
+    () => metricValue(port, name),
+    (value) => value >= options.atLeast,
+    options.timeoutMs,
+    (value) => `only ${value} ${options.what}`,
+    options.intervalMs,
+  );
 }

@@ -13,8 +13,18 @@ import {
   type RunningBroker,
   startBroker,
 } from '@mekong/broker';
-import { defaultKafkaInfluxConfig, type KafkaInfluxBridgeConfig } from '@mekong/kafka-influx-bridge';
-import { defaultMqttKafkaConfig, type MqttKafkaBridgeConfig } from '@mekong/mqtt-kafka-bridge';
+import {
+  defaultKafkaInfluxConfig,
+  type KafkaInfluxBridgeConfig,
+  type RunningKafkaInfluxBridge,
+  startKafkaInfluxBridge,
+} from '@mekong/kafka-influx-bridge';
+import {
+  defaultMqttKafkaConfig,
+  type MqttKafkaBridgeConfig,
+  type RunningMqttKafkaBridge,
+  startMqttKafkaBridge,
+} from '@mekong/mqtt-kafka-bridge';
 import { createLogger, type Logger } from '@mekong/runtime';
 import type { InfluxEndpoint } from './observe.js';
 import { type CellRef, cellPathOf } from './telemetry.js';
@@ -80,11 +90,14 @@ export async function startTestBroker(config: BrokerConfig): Promise<RunningBrok
   return startBroker(config, { logger: createLogger({ service: 'broker', level: 'warn' }) });
 }
 
+/** A logger and the events it logged, which the test can read back. */
+export interface CapturedLog {
+  logger: Logger;
+  events: Record<string, unknown>[];
+}
+
 /** A logger whose events the test can read back. */
-export function capturingLogger(
-  service: string,
-  level = 'info',
-): { logger: Logger; events: Record<string, unknown>[] } {
+export function capturingLogger(service: string, level = 'info'): CapturedLog {
   const events: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -117,6 +130,14 @@ export function mqttKafkaTestConfig(
   return config;
 }
 
+/** Starts an MQTT → Kafka bridge in-process, logging to `log`. */
+export function startTestMqttKafkaBridge(
+  config: MqttKafkaBridgeConfig,
+  log: CapturedLog = capturingLogger('mqtt-kafka-bridge'),
+): Promise<RunningMqttKafkaBridge> {
+  return startMqttKafkaBridge(config, { logger: log.logger });
+}
+
 export function kafkaInfluxTestConfig(
   brokers: string[],
   influx: InfluxEndpoint,
@@ -137,6 +158,102 @@ export function kafkaInfluxTestConfig(
   config.drainTimeoutMs = 5_000;
   config.logLevel = 'info';
   return config;
+}
+
+/** Starts a Kafka → InfluxDB bridge in-process, logging to `log`. */
+export function startTestKafkaInfluxBridge(
+  config: KafkaInfluxBridgeConfig,
+  log: CapturedLog = capturingLogger('kafka-influx-bridge'),
+): Promise<RunningKafkaInfluxBridge> {
+  return startKafkaInfluxBridge(config, { logger: log.logger });
+}
+
+export interface TestPipelineOptions {
+  /** Prefix of the pipeline's temporary folder (`tempDir`), which holds the credentials file. */
+  name: string;
+  /** Cells that get a device account (`writeCredentials`). */
+  cells: CellRef[];
+  /** Kafka bootstrap servers of the bridges. */
+  brokers: string[];
+  /** Starts an MQTT → Kafka bridge (`mqttKafkaTestConfig`) on the broker, with this client id. */
+  mqttKafka?: { clientId: string };
+  /** Starts a Kafka → InfluxDB bridge (`kafkaInfluxTestConfig`) after it, writing to `influx` in group `groupId`. */
+  kafkaInflux?: { influx: InfluxEndpoint; groupId: string };
+}
+
+/**
+ * A test broker in-process (`startTestBroker`, credentials of the cells in a temporary folder) and, if
+ * asked, an MQTT → Kafka then a Kafka → InfluxDB bridge on it, each with a capturing logger. For a test
+ * file's hooks: `beforeAll(() => pipeline.start())` and `afterAll(() => pipeline.close())`; `close`
+ * stops whatever `start` got to start, even if it failed half-way.
+ */
+export class TestPipeline {
+  readonly #options: TestPipelineOptions;
+  #dir: string | undefined;
+  #broker: RunningBroker | undefined;
+  #mqttKafka: { bridge: RunningMqttKafkaBridge; log: CapturedLog } | undefined;
+  #kafkaInflux: { bridge: RunningKafkaInfluxBridge; log: CapturedLog } | undefined;
+
+  constructor(options: TestPipelineOptions) {
+    this.#options = options;
+  }
+
+  /** Starts the broker, then the MQTT → Kafka bridge, then the Kafka → InfluxDB bridge. */
+  async start(): Promise<void> {
+    const { name, cells, brokers, mqttKafka, kafkaInflux } = this.#options;
+    const dir = await tempDir(name);
+    this.#dir = dir;
+    const broker = await startTestBroker(testBrokerConfig(await writeCredentials(dir, cells)));
+    this.#broker = broker;
+    if (mqttKafka) {
+      const config = mqttKafkaTestConfig(`mqtt://127.0.0.1:${broker.ports.tcp}`, brokers, mqttKafka.clientId);
+      const log = capturingLogger('mqtt-kafka-bridge');
+      this.#mqttKafka = { bridge: await startTestMqttKafkaBridge(config, log), log };
+    }
+    if (kafkaInflux) {
+      const config = kafkaInfluxTestConfig(brokers, kafkaInflux.influx, kafkaInflux.groupId);
+      const log = capturingLogger('kafka-influx-bridge');
+      this.#kafkaInflux = { bridge: await startTestKafkaInfluxBridge(config, log), log };
+    }
+  }
+
+  /** Closes the MQTT → Kafka bridge, the Kafka → InfluxDB bridge and the broker, then `removeTempDirs`. */
+  async close(): Promise<void> {
+    await this.#mqttKafka?.bridge.close();
+    await this.#kafkaInflux?.bridge.close();
+    await this.#broker?.close();
+    await removeTempDirs();
+  }
+
+  /** The temporary folder, which holds the credentials file. */
+  get dir(): string {
+    return started(this.#dir, 'temporary folder');
+  }
+
+  get broker(): RunningBroker {
+    return started(this.#broker, 'broker');
+  }
+
+  get mqttKafka(): RunningMqttKafkaBridge {
+    return started(this.#mqttKafka, 'MQTT → Kafka bridge').bridge;
+  }
+
+  get mqttKafkaLog(): CapturedLog {
+    return started(this.#mqttKafka, 'MQTT → Kafka bridge').log;
+  }
+
+  get kafkaInflux(): RunningKafkaInfluxBridge {
+    return started(this.#kafkaInflux, 'Kafka → InfluxDB bridge').bridge;
+  }
+
+  get kafkaInfluxLog(): CapturedLog {
+    return started(this.#kafkaInflux, 'Kafka → InfluxDB bridge').log;
+  }
+}
+
+function started<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the test pipeline has no ${what}: not started, or not asked for`);
+  return value;
 }
 
 /**

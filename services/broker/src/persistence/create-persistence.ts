@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import memoryPersistence from 'aedes-persistence';
 import levelPersistence from 'aedes-persistence-level';
 import redisPersistence from 'aedes-persistence-redis';
 import { ClassicLevel } from 'classic-level';
@@ -7,6 +8,7 @@ import MQEmitterRedis from 'mqemitter-redis';
 import { BrokerError } from '../errors.js';
 import { makeStackSafe } from '../mq/stack-safe-emitter.js';
 import { settlePublishStepsInOrder } from './in-call-order.js';
+import { indexOutgoingQueues } from './indexed-outgoing.js';
 
 export type PersistenceMode = 'memory' | 'durable' | 'redis';
 
@@ -23,7 +25,6 @@ export interface PersistenceSettings {
 /** What aedes is built with, and how to release it after `aedes.close()`. */
 export interface BrokerStorage {
   mq: MQEmitter;
-  /** undefined: aedes's in-memory default. */
   persistence: unknown;
   describe: string;
   close(): Promise<void>;
@@ -42,7 +43,7 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
     case 'memory':
       return {
         mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
-        persistence: undefined,
+        persistence: indexOutgoingQueues(memoryPersistence()),
         describe: 'memory',
         close: async () => {},
       };

@@ -16,3 +16,22 @@ declare module 'aedes-persistence-level' {
 declare module 'aedes-persistence-redis' {
   export default function redisPersistence(options?: Record<string, unknown>): AedesPersistenceWrapper;
 }
+
+declare module 'aedes-persistence' {
+  /** The in-memory store aedes uses by default (a CallBackPersistence around the async one). */
+  export default function memoryPersistence(): AedesPersistenceWrapper & {
+    outgoingEnqueue(sub: { clientId: string }, packet: unknown): Promise<void>;
+    outgoingClearMessageId(client: { id: string }, packet: { messageId?: number }): Promise<unknown>;
+    outgoingStream(client: { id: string }): import('node:stream').Readable;
+  };
+}
+
+declare module 'aedes-packet' {
+  /** aedes' stored form of a PUBLISH: a copy with its broker id and counter. */
+  export default class Packet {
+    constructor(original: object, broker?: unknown);
+    brokerId: string;
+    brokerCounter: number;
+    messageId?: number;
+  }
+}
