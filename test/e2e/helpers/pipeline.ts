@@ -297,6 +297,10 @@ export async function publishWithMosquitto(options: {
   child.stderr?.on('data', (data: Buffer) => {
     stderr += data.toString();
   });
+  // mosquitto_pub that could not connect exits before reading its input; its exit code says so below.
+  child.stdin?.on('error', (error) => {
+    stderr += `(stdin: ${error.message})`;
+  });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   // A publisher stuck on a refused or dead connection must not outlive the test.
   const guard = setTimeout(() => child.kill('SIGKILL'), 180_000);

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_KAFKA_TOPIC } from '@mekong/contracts';
+import { CachingDefaultPartitioner } from '@mekong/kafka';
 import { backoffDelay, errorCode, errorMessage, type Logger } from '@mekong/runtime';
-import { type IHeaders, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { BridgeError } from '../errors.js';
 
 export interface DlqRecord {
@@ -29,7 +30,7 @@ export class DlqProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: CachingDefaultPartitioner,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
   }

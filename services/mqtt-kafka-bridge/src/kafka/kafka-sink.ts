@@ -1,5 +1,6 @@
+import { CachingDefaultPartitioner } from '@mekong/kafka';
 import { errorCode, errorMessage, type Logger } from '@mekong/runtime';
-import { CompressionTypes, type Kafka, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import type { KafkaRecord } from '../core/to-kafka-record.js';
 
 export interface KafkaSinkSettings {
@@ -58,7 +59,7 @@ export class KafkaSink {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: CachingDefaultPartitioner,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
   }
