@@ -104,9 +104,13 @@ export class ConnectionGateway {
     this.reader = new FrameReader(ctx.limits.maxPacketSize);
     this.refusalLog = new RefusalLog(ctx.logger);
     ctx.gateways.add(this);
+    // Only a client that sent no CONNECT in time is refused: not one whose credentials are still being
+    // checked, and not one whose CONNECT is waiting to be read. Timers run before the event loop reads
+    // sockets, so on a busy broker the check waits until this turn's input has been read.
     this.connectTimer = setTimeout(() => {
-      if (this.state === 'connecting' || this.state === 'authenticating')
-        this.refuseAndClose('connect_timeout', {});
+      setImmediate(() => {
+        if (this.state === 'connecting') this.refuseAndClose('connect_timeout', {});
+      });
     }, ctx.limits.connectTimeoutMs);
     this.connectTimer.unref();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
