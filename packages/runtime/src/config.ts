@@ -46,6 +46,23 @@ export function describeConfig(schema: EnvSchema): EnvVariableHelp[] {
   });
 }
 
+/** A variable of an env schema as a command-line flag too. */
+export interface CliOption extends EnvVariableHelp {
+  flag: string;
+}
+
+/**
+ * The variables of `schema` as flags: `MEKONG_BROKER_MAX_PACKET_BYTES` with `ownPrefix` `BROKER_` is
+ * `--max-packet-bytes`; shared ones (`MEKONG_KAFKA_BROKERS`) keep the rest of their name.
+ */
+export function cliOptionsOf(schema: EnvSchema, ownPrefix: string): CliOption[] {
+  return describeConfig(schema).map((variable) => {
+    const rest = variable.name.replace(/^MEKONG_/, '');
+    const own = rest.startsWith(ownPrefix) ? rest.slice(ownPrefix.length) : rest;
+    return { ...variable, flag: `--${own.toLowerCase().replaceAll('_', '-')}` };
+  });
+}
+
 function defaultOf(type: z.ZodType): string | undefined {
   const parsed = type.safeParse(undefined);
   if (!parsed.success || parsed.data === undefined) return undefined;

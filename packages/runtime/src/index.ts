@@ -1,5 +1,13 @@
 export { type BackoffSettings, backoffDelay } from './backoff.js';
-export { describeConfig, type EnvSchema, type EnvVariableHelp, env, loadConfig } from './config.js';
+export {
+  type CliOption,
+  cliOptionsOf,
+  describeConfig,
+  type EnvSchema,
+  type EnvVariableHelp,
+  env,
+  loadConfig,
+} from './config.js';
 export {
   errorCode,
   errorMessage,

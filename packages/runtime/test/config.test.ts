@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { describeConfig, env, loadConfig } from '../src/config.js';
+import { cliOptionsOf, describeConfig, env, loadConfig } from '../src/config.js';
 import { RuntimeError } from '../src/errors.js';
 
 const schema = z.object({
@@ -59,5 +59,28 @@ describe('env.list', () => {
   it('falls back to the default list, and an all-blank value yields an empty list', () => {
     expect(loadConfig(lists, {}).MEKONG_TEST_HOSTS).toEqual(['localhost:9092']);
     expect(loadConfig(lists, { MEKONG_TEST_HOSTS: ' , ' }).MEKONG_TEST_HOSTS).toEqual([]);
+  });
+});
+
+describe('cliOptionsOf', () => {
+  it("turns each variable into a flag without MEKONG_ and the service's own prefix, keeping shared names whole", () => {
+    const schema = z.object({
+      MEKONG_BROKER_MAX_PACKET_BYTES: env.positiveInt(1024).describe('largest packet'),
+      MEKONG_KAFKA_BROKERS: z.string().default('localhost:9092').describe('bootstrap servers'),
+    });
+    expect(cliOptionsOf(schema, 'BROKER_')).toEqual([
+      {
+        name: 'MEKONG_BROKER_MAX_PACKET_BYTES',
+        flag: '--max-packet-bytes',
+        description: 'largest packet',
+        default: '1024',
+      },
+      {
+        name: 'MEKONG_KAFKA_BROKERS',
+        flag: '--kafka-brokers',
+        description: 'bootstrap servers',
+        default: 'localhost:9092',
+      },
+    ]);
   });
 });

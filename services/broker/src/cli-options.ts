@@ -1,22 +1,14 @@
-import { describeConfig, type EnvVariableHelp } from '@mekong/runtime';
+import { type CliOption, cliOptionsOf } from '@mekong/runtime';
 import { brokerEnvSchema } from './config.js';
 
 /**
  * What `mekong broker --help` shows: each option's flag, variable, default and description. A flag
  * `--max-packet-bytes 1000` sets `MEKONG_BROKER_MAX_PACKET_BYTES=1000` before `brokerConfigFromEnv`.
  */
-export interface BrokerCliOption extends EnvVariableHelp {
-  flag: string;
-}
+export type BrokerCliOption = CliOption;
 
 export function brokerCliOptions(): BrokerCliOption[] {
-  return describeConfig(brokerEnvSchema).map((variable) => ({
-    ...variable,
-    flag: `--${variable.name
-      .replace(/^MEKONG_(BROKER_)?/, '')
-      .toLowerCase()
-      .replaceAll('_', '-')}`,
-  }));
+  return cliOptionsOf(brokerEnvSchema, 'BROKER_');
 }
 
 /** `mekong broker passwd <file> <username> --role device --cell a/b/c/d/e [--labour]`: the arguments of `passwd`. */

@@ -274,6 +274,28 @@ export async function startKafkaInfluxBridge(
     if (batcher.status().state !== 'ok') pauseAll(true);
   };
 
+  /** Marks Kafka as not there, says so, and sleeps the backoff of `attempt`. */
+  const waitToRetry = async (
+    attempt: number,
+    initialMs: number,
+    status: 'starting' | 'rejoining',
+    error: unknown,
+  ): Promise<void> => {
+    const delay = backoffDelay(attempt, { initialMs, maxMs: config.retryMaxMs }, Math.random());
+    kafkaState = { status, since: kafkaState.since, lastError: errorMessage(error) };
+    logger.warn(
+      {
+        event: 'kafka_unreachable',
+        code: 'MEKONG_KAFKA_CONSUMER_FAILED',
+        attempt,
+        retryInMs: delay,
+        reason: errorMessage(error),
+      },
+      `cannot reach Kafka at ${config.kafka.brokers.join(',')}; retrying`,
+    );
+    await sleep(delay);
+  };
+
   const restart = async (): Promise<void> => {
     for (let attempt = 1; !closing; attempt++) {
       await consumer?.disconnect().catch(() => undefined);
@@ -281,19 +303,7 @@ export async function startKafkaInfluxBridge(
         await runConsumer();
         return;
       } catch (error) {
-        const delay = backoffDelay(attempt, { initialMs: 500, maxMs: config.retryMaxMs }, Math.random());
-        kafkaState = { status: 'rejoining', since: kafkaState.since, lastError: errorMessage(error) };
-        logger.warn(
-          {
-            event: 'kafka_unreachable',
-            code: 'MEKONG_KAFKA_CONSUMER_FAILED',
-            attempt,
-            retryInMs: delay,
-            reason: errorMessage(error),
-          },
-          `cannot reach Kafka at ${config.kafka.brokers.join(',')}; retrying`,
-        );
-        await sleep(delay);
+        await waitToRetry(attempt, 500, 'rejoining', error);
       }
     }
   };
@@ -313,19 +323,7 @@ export async function startKafkaInfluxBridge(
         break;
       } catch (error) {
         if (errorCode(error) === 'MEKONG_KAFKA_TOPIC_SETUP_FAILED' && attempt > 20) throw error;
-        const delay = backoffDelay(attempt, { initialMs: 200, maxMs: config.retryMaxMs }, Math.random());
-        kafkaState = { status: 'starting', since: kafkaState.since, lastError: errorMessage(error) };
-        logger.warn(
-          {
-            event: 'kafka_unreachable',
-            code: 'MEKONG_KAFKA_CONSUMER_FAILED',
-            attempt,
-            retryInMs: delay,
-            reason: errorMessage(error),
-          },
-          `cannot reach Kafka at ${config.kafka.brokers.join(',')}; retrying`,
-        );
-        await sleep(delay);
+        await waitToRetry(attempt, 200, 'starting', error);
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

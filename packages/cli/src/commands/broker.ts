@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { brokerCliOptions, brokerConfigFromEnv, passwd, runBroker } from '@mekong/broker';
 import { Command, Option } from 'commander';
+import { envFlagsCommand } from '../env-flags-command.js';
 
 type Role = 'device' | 'service' | 'admin';
 
@@ -56,31 +57,12 @@ function passwdCommand(): Command {
 
 /** `mekong broker`: every MEKONG_BROKER_* setting is also a flag, which wins over the variable. */
 export function brokerCommand(): Command {
-  const command = new Command('broker').description(
-    'the MQTT broker (Aedes): device authentication, per-cell ACL, limits, /health and /metrics',
-  );
-  const variableOfFlag = new Map<string, string>();
-  for (const option of brokerCliOptions()) {
-    const flagOption = new Option(`${option.flag} <value>`, option.description).env(option.name);
-    if (option.default !== undefined) flagOption.default(option.default);
-    command.addOption(flagOption);
-    variableOfFlag.set(flagOption.attributeName(), option.name);
-  }
-  command.action(async (options: Record<string, string>) => {
-    for (const [attribute, variable] of variableOfFlag) {
-      const value = options[attribute];
-      if (value !== undefined) process.env[variable] = value;
-    }
-    let config: Awaited<ReturnType<typeof brokerConfigFromEnv>>;
-    try {
-      config = await brokerConfigFromEnv();
-    } catch (error) {
-      process.stderr.write(`mekong broker: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    await runBroker(config);
-  });
-  command.addCommand(passwdCommand());
-  return command;
+  return envFlagsCommand({
+    parent: 'mekong',
+    name: 'broker',
+    description: 'the MQTT broker (Aedes): device authentication, per-cell ACL, limits, /health and /metrics',
+    options: brokerCliOptions(),
+    configFromEnv: () => brokerConfigFromEnv(),
+    run: runBroker,
+  }).addCommand(passwdCommand());
 }

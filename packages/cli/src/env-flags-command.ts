@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+
+/** A variable of a service's env schema and its flag (runtime's `CliOption`). */
+interface CliOption {
+  flag: string;
+  name: string;
+  description: string;
+  default: string | undefined;
+}
+
+/**
+ * A service as a command: every variable of its env schema is also a flag (which wins over the
+ * variable); the flags given are written into the environment before the service reads its
+ * configuration.
+ */
+export function envFlagsCommand<C>(spec: {
+  /** The command line before this command's name, for error messages (`mekong bridge`). */
+  parent: string;
+  name: string;
+  description: string;
+  options: CliOption[];
+  configFromEnv: () => Promise<C>;
+  run: (config: C) => Promise<void>;
+}): Command {
+  const command = new Command(spec.name).description(spec.description);
+  const variableOfFlag = new Map<string, string>();
+  for (const option of spec.options) {
+    const flagOption = new Option(`${option.flag} <value>`, option.description).env(option.name);
+    if (option.default !== undefined) flagOption.default(option.default, readableDefault(option.default));
+    command.addOption(flagOption);
+    variableOfFlag.set(flagOption.attributeName(), option.name);
+  }
+  command.action(async (options: Record<string, string>) => {
+    // Only flags given on the command line: defaults stay the env schema's own, variables stay as set.
+    for (const [attribute, variable] of variableOfFlag) {
+      const value = options[attribute];
+      if (value !== undefined && command.getOptionValueSource(attribute) === 'cli')
+        process.env[variable] = value;
+    }
+    let config: C;
+    try {
+      config = await spec.configFromEnv();
+    } catch (error) {
+      process.stderr.write(`${spec.parent} ${spec.name}: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    await spec.run(config);
+  });
+  return command;
+}
+
+/** Lists come out of the env schema as JSON arrays; on the command line they are comma-separated. */
+function readableDefault(value: string): string {
+  if (!value.startsWith('[')) return value;
+  try {
+    return (JSON.parse(value) as unknown[]).join(',');
+  } catch {
+    return value;
+  }
+}
