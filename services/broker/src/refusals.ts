@@ -23,6 +23,8 @@ export const refusals = {
     code: 'MEKONG_BROKER_UNSUPPORTED_PROTOCOL',
     reasonCode: ReasonCode.unsupportedProtocolVersion,
   },
+  /** A fault while handling a client's packet: that connection is closed, the process goes on. */
+  internal_error: { code: 'MEKONG_BROKER_CONNECTION_FAULT', reasonCode: ReasonCode.malformedPacket },
   connect_timeout: { code: 'MEKONG_BROKER_PROTOCOL_ERROR', reasonCode: ReasonCode.protocolError },
 } as const satisfies Record<string, { code: BrokerErrorCode; reasonCode: number }>;
 

@@ -113,13 +113,49 @@ export class ConnectionGateway {
       });
     }, ctx.limits.connectTimeoutMs);
     this.connectTimer.unref();
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => {
-      if (this.inner) this.inner.push(null);
-      else this.destroy();
-    });
+    socket.on('data', (chunk: Buffer) => this.guarded(() => this.onData(chunk)));
+    socket.on('end', () =>
+      this.guarded(() => {
+        if (this.inner) this.inner.push(null);
+        else this.destroy();
+      }),
+    );
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
+  }
+
+  /**
+   * Runs one step of this connection's work. A fault in it (a bug of ours or of a library, reached by
+   * whatever the client sent) ends this connection with a reason code, is counted and logged, and never
+   * reaches the process: one device must not take down the broker, nor the bridges sharing its process.
+   */
+  guarded(step: () => void, onFault?: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.fault(error);
+      onFault?.();
+    }
+  }
+
+  private fault(error: unknown): void {
+    this.ctx.logger.error(
+      {
+        event: 'connection_fault',
+        code: refusals.internal_error.code,
+        clientId: this.session?.clientId,
+        username: this.session?.identity.username,
+        remote: this.remote,
+        err: error,
+      },
+      'a connection failed while handling its input; closed',
+    );
+    try {
+      this.refuseAndClose('internal_error', {});
+    } catch {
+      this.state = 'closed';
+      this.socket.destroy();
+    }
   }
 
   /** Broker shutdown: connections that aedes does not know yet are simply closed. */
@@ -262,7 +298,7 @@ export class ConnectionGateway {
     this.updateFlow();
     this.ctx
       .authenticate(packet.username, packet.password)
-      .then((result) => this.onAuthenticated(packet, result))
+      .then((result) => this.guarded(() => this.onAuthenticated(packet, result)))
       .catch((error: unknown) => {
         this.ctx.logger.error({ event: 'authenticate_failed', err: error }, 'authentication failed');
         this.connack(ReasonCode.serverUnavailable);
@@ -497,10 +533,15 @@ export class ConnectionGateway {
           this.pump();
         }
       },
-      write: (chunk: Buffer, _encoding, callback) => writeChunks([chunk], callback),
+      write: (chunk: Buffer, _encoding, callback) =>
+        this.guarded(() => writeChunks([chunk], callback), callback),
       writev: (chunks, callback) =>
-        writeChunks(
-          chunks.map((c) => c.chunk as Buffer),
+        this.guarded(
+          () =>
+            writeChunks(
+              chunks.map((c) => c.chunk as Buffer),
+              callback,
+            ),
           callback,
         ),
       final: (callback) => {
