@@ -8,6 +8,11 @@ export class LogThrottle {
 
   constructor(private readonly windowMs: number) {}
 
+  /** Kinds remembered now. */
+  get size(): number {
+    return this.windows.size;
+  }
+
   /** `undefined` when the event should not be logged; else how many were suppressed before it. */
   admit(kind: string, now: number): { suppressed: number } | undefined {
     const window = this.windows.get(kind);

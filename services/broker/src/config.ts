@@ -49,6 +49,30 @@ export const brokerEnvSchema = z.object({
     .positiveInt(100)
     .describe('unacknowledged QoS 1/2 publishes per client before the broker stops reading it'),
   MEKONG_BROKER_MAX_CONNECTIONS: env.positiveInt(10_000).describe('most connected clients'),
+  MEKONG_BROKER_MAX_CONNECTIONS_PER_IDENTITY: env
+    .positiveInt(4)
+    .describe('most connections one user (device or service) may hold at once; admins are not limited'),
+  MEKONG_BROKER_MAX_PENDING_PER_ADDRESS: env
+    .positiveInt(32)
+    .describe('sockets one address may hold open before sending CONNECT'),
+  MEKONG_BROKER_MAX_PENDING: env
+    .positiveInt(1_024)
+    .describe('sockets all addresses together may hold open before sending CONNECT'),
+  MEKONG_BROKER_MAX_SUBSCRIPTIONS: env
+    .positiveInt(100)
+    .describe('most topic filters one client may subscribe to'),
+  MEKONG_BROKER_TOPIC_ALIAS_MAX: env
+    .nonNegativeInt(64)
+    .describe('MQTT 5 topic aliases a client may use (Topic Alias Maximum; 0 = none)'),
+  MEKONG_BROKER_DEVICE_RETAIN: z
+    .enum(['ignore', 'refuse', 'allow'])
+    .default('ignore')
+    .describe(
+      'retained publishes of devices: ignore (delivered, not kept), refuse (0x87 / connection closed), allow',
+    ),
+  MEKONG_BROKER_WS_ORIGINS: env
+    .list('')
+    .describe('browser origins allowed on the WebSocket port (comma-separated; empty = any origin)'),
   MEKONG_BROKER_DEVICE_PUBLISH_RATE: env
     .nonNegativeInt(100)
     .describe('publishes a second per device (0 = no limit)'),
@@ -82,6 +106,8 @@ export const brokerEnvSchema = z.object({
 export interface BrokerConfig {
   host: string;
   ports: { tcp: number; ws: number | null; tls: number; http: number | null };
+  /** Browser origins allowed on the WebSocket port; empty allows any. */
+  wsOrigins: string[];
   tls?: { certFile: string; keyFile: string; caFile?: string };
   auth: {
     credentialsFile?: string;
@@ -142,6 +168,7 @@ function configFromParsedEnv(
       tls: parsed.MEKONG_BROKER_TLS_PORT,
       http: parsed.MEKONG_BROKER_HTTP_PORT,
     },
+    wsOrigins: parsed.MEKONG_BROKER_WS_ORIGINS.filter((o) => o.length > 0),
     ...(cert && key
       ? {
           tls: {
@@ -176,6 +203,12 @@ function configFromParsedEnv(
       maxTopicDepth: parsed.MEKONG_BROKER_MAX_TOPIC_DEPTH,
       maxInflight: parsed.MEKONG_BROKER_MAX_INFLIGHT,
       maxConnections: parsed.MEKONG_BROKER_MAX_CONNECTIONS,
+      maxConnectionsPerIdentity: parsed.MEKONG_BROKER_MAX_CONNECTIONS_PER_IDENTITY,
+      maxPendingPerAddress: parsed.MEKONG_BROKER_MAX_PENDING_PER_ADDRESS,
+      maxPending: parsed.MEKONG_BROKER_MAX_PENDING,
+      maxSubscriptions: parsed.MEKONG_BROKER_MAX_SUBSCRIPTIONS,
+      topicAliasMaximum: parsed.MEKONG_BROKER_TOPIC_ALIAS_MAX,
+      deviceRetain: parsed.MEKONG_BROKER_DEVICE_RETAIN,
       publishRate: {
         device: parsed.MEKONG_BROKER_DEVICE_PUBLISH_RATE,
         service: parsed.MEKONG_BROKER_SERVICE_PUBLISH_RATE,

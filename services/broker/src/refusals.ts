@@ -6,6 +6,23 @@ export const refusals = {
   bad_credentials: { code: 'MEKONG_BROKER_BAD_CREDENTIALS', reasonCode: ReasonCode.badUserNameOrPassword },
   not_authorized: { code: 'MEKONG_BROKER_NOT_AUTHORIZED', reasonCode: ReasonCode.notAuthorized },
   topic_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
+  will_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
+  retain_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
+  too_many_subscriptions: {
+    code: 'MEKONG_BROKER_TOO_MANY_SUBSCRIPTIONS',
+    reasonCode: ReasonCode.quotaExceeded,
+  },
+  too_many_connections_for_identity: {
+    code: 'MEKONG_BROKER_TOO_MANY_CONNECTIONS',
+    reasonCode: ReasonCode.quotaExceeded,
+  },
+  origin_not_allowed: { code: 'MEKONG_BROKER_NOT_AUTHORIZED', reasonCode: ReasonCode.notAuthorized },
+  too_many_pending: { code: 'MEKONG_BROKER_TOO_MANY_CONNECTIONS', reasonCode: ReasonCode.quotaExceeded },
+  session_taken: {
+    code: 'MEKONG_BROKER_CLIENT_ID_REJECTED',
+    reasonCode: ReasonCode.clientIdentifierNotValid,
+  },
+  topic_alias_invalid: { code: 'MEKONG_BROKER_PROTOCOL_ERROR', reasonCode: ReasonCode.topicAliasInvalid },
   subscription_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
   client_id_rejected: {
     code: 'MEKONG_BROKER_CLIENT_ID_REJECTED',

@@ -19,6 +19,9 @@ import type { BrokerConfig } from './config.js';
 import { BrokerError } from './errors.js';
 import { installAedesHooks } from './gateway/aedes-hooks.js';
 import { ConnectionGateway, type GatewayContext, type Session } from './gateway/connection-gateway.js';
+import { addressOf, RefusalLog } from './gateway/refusal-log.js';
+import { IdentityLimits } from './limits/identity-limits.js';
+import { PendingBudget } from './limits/pending-budget.js';
 import type { Listener } from './listeners/listener.js';
 import { listenTcp } from './listeners/tcp.js';
 import { listenTls } from './listeners/tls.js';
@@ -81,12 +84,18 @@ export async function startBroker(
     maxTopicLevels: Math.min(100, config.limits.maxTopicDepth),
     // A subscriber that stops reading is cut off after 10 s instead of holding delivery slots.
     drainTimeout: 10_000,
+    // What MQTT 5 clients are told in CONNACK; the gateway enforces each before aedes sees a packet.
+    topicAliasMaximum: config.limits.topicAliasMaximum,
+    maximumPacketSize: config.limits.maxPacketSize,
+    receiveMaximum: config.limits.maxInflight,
+    maxClientsIdLength: 256,
   });
   await aedes.listen();
   const queueLength = () => (storage.mq as unknown as { length?: number }).length ?? 0;
   const metrics = new BrokerMetrics(registry, queueLength);
   const sessions = new WeakMap<Duplex, Session>();
-  installAedesHooks(aedes, sessions, config.limits, metrics, logger);
+  const refusalLog = new RefusalLog(logger);
+  installAedesHooks(aedes, sessions, config.limits, metrics, refusalLog, logger);
   aedes.on('clientError', (client, error) =>
     logger.debug({ event: 'client_error', clientId: client.id, err: error.message }, 'client error'),
   );
@@ -104,12 +113,24 @@ export async function startBroker(
     logger,
     sessions,
     gateways,
+    refusalLog,
+    identityLimits: new IdentityLimits(config.limits),
+    pending: new PendingBudget(config.limits.maxPendingPerAddress, config.limits.maxPending),
+    owners: storage.owners,
+    userExists: async (username) =>
+      credentials ? (await credentials.lookup(username)) !== undefined : false,
     shuttingDown: () => shuttingDown,
   };
   const accept = (stream: Duplex, transport: 'tcp' | 'tls' | 'ws', remote: string) => {
-    if (shuttingDown || gateways.size >= config.limits.maxConnections + 256) {
-      // Far over the limit before CONNECT: not worth a CONNACK, protect the file descriptors.
-      metrics.refused('too_many_connections');
+    if (shuttingDown) {
+      stream.destroy();
+      return;
+    }
+    // Before CONNECT a socket proves nothing: each address gets a few, everyone together a bounded number.
+    const address = addressOf(remote);
+    if (!ctx.pending.admit(address)) {
+      metrics.refused('too_many_pending');
+      refusalLog.refused('too_many_pending', address, { remote });
       stream.destroy();
       return;
     }
@@ -121,7 +142,19 @@ export async function startBroker(
   try {
     listeners.push(await listenTcp(config.ports.tcp, config.host, accept));
     if (config.ports.ws !== null) {
-      listeners.push(await listenWs(config.ports.ws, config.host, config.limits.maxPacketSize, accept));
+      listeners.push(
+        await listenWs(
+          config.ports.ws,
+          config.host,
+          config.limits.maxPacketSize,
+          accept,
+          config.wsOrigins,
+          (origin) => {
+            metrics.refused('origin_not_allowed');
+            refusalLog.refused('origin_not_allowed', 'ws', { origin });
+          },
+        ),
+      );
     }
     if (config.tls) listeners.push(await listenTls(config.ports.tls, config.host, config.tls, accept));
   } catch (error) {

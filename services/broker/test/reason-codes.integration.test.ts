@@ -24,6 +24,8 @@ beforeAll(async () => {
     config.limits.publishBurst = 20;
     config.limits.maxPacketSize = 4096;
     config.auth.jwt = { key: JWT_SECRET, issuer: 'mekong-test' };
+    // This file keeps many connections of press-1 open at once; the per-identity cap has its own test.
+    config.limits.maxConnectionsPerIdentity = 64;
   });
 });
 
@@ -225,10 +227,11 @@ describe('PUBLISH', () => {
   });
 
   it('answers 0x97 quota exceeded past the publish rate', async () => {
-    const client = await connect(device('press-1', 5, 'press-1-rate'));
+    // press-2: the rate belongs to the identity, and press-1's bucket is spent by the tests above.
+    const client = await connect(device('press-2', 5, 'press-2-rate'));
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        client.publishAsync(topicOf(CELL_1, 'count'), countPayload(i), { qos: 1 }).then(
+        client.publishAsync(topicOf(CELL_2, 'count'), countPayload(i), { qos: 1 }).then(
           () => 0,
           (error: { code?: number }) => error.code ?? -1,
         ),

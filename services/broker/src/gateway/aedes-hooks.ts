@@ -1,71 +1,80 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@mekong/runtime';
 import type { Aedes } from 'aedes';
+import { aclOfStoredWill, WILL_OWNER_FIELD, willOwnerOf } from '../acl/will-owner.js';
 import { type DeliveringClient, installExactDedupe } from '../delivery/exact-dedupe.js';
 import { checkTopicLimits, type TopicLimits } from '../limits/topic-limits.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import { refusals } from '../refusals.js';
+import type { RefusalReason } from '../refusals.js';
 import type { Session } from './connection-gateway.js';
+import type { RefusalLog } from './refusal-log.js';
+
+export interface HookLimits extends TopicLimits {
+  maxSubscriptions: number;
+}
 
 /**
  * Aedes's own hooks, behind the gateway: CONNECT was authenticated by the gateway, so a connection
- * has a session or never reaches aedes; publishes were checked there too, except wills, which aedes
- * publishes on its own and are checked here; subscriptions are checked here so aedes answers a refused
- * one with 0x80 in SUBACK (0x87 for MQTT 5 clients). Before any of that, each client gets an exact
- * duplicate check in place of aedes's lossy one (delivery/exact-dedupe.ts).
+ * has a session or never reaches aedes. Publishes were checked there too; here they are checked
+ * again because aedes also publishes on its own: wills, which may be published after a restart or by
+ * another broker of the cluster with no client (`client = null`) — then the rights of the identity
+ * stored with the will decide. Subscriptions are checked here so aedes answers a refused one in
+ * SUBACK (0x80, or 0x87 for MQTT 5). Before any of that, each client gets an exact duplicate check in
+ * place of aedes's lossy one (delivery/exact-dedupe.ts).
  */
 export function installAedesHooks(
   aedes: Aedes,
   sessions: WeakMap<Duplex, Session>,
-  limits: TopicLimits,
+  limits: HookLimits,
   metrics: BrokerMetrics,
+  refusalLog: RefusalLog,
   logger: Logger,
 ): void {
   const sessionOf = (client: { conn: unknown } | null) =>
     client ? sessions.get(client.conn as Duplex) : undefined;
+  const refuse = (reason: RefusalReason, fields: Record<string, unknown>) => {
+    metrics.refused(reason);
+    refusalLog.refused(reason, 'broker', fields);
+  };
 
-  aedes.preConnect = (client, _packet, done) => {
+  aedes.preConnect = (client, packet, done) => {
     installExactDedupe(client as unknown as DeliveringClient);
+    const session = sessionOf(client);
+    // The gateway checked the will against this identity's ACL already; the owner goes with the will.
+    if (session && packet.will) {
+      (packet.will as unknown as Record<string, unknown>)[WILL_OWNER_FIELD] = willOwnerOf(session.identity);
+    }
     done(null, true);
   };
 
   aedes.authenticate = (client, _username, _password, done) => done(null, sessionOf(client) !== undefined);
 
   aedes.authorizePublish = (client, packet, done) => {
-    const session = sessionOf(client);
-    if (session?.acl.canPublish(packet.topic) && !checkTopicLimits(packet.topic, limits)) return done(null);
-    if (!client) return done(null); // a will of a session that ended before a restart: checked when it was stored
-    metrics.refused('topic_not_allowed');
-    logger.warn(
-      {
-        event: 'refused',
-        reason: 'topic_not_allowed',
-        code: refusals.topic_not_allowed.code,
-        clientId: client.id,
-        topic: packet.topic,
-      },
-      'refused: will message outside the ACL',
-    );
+    if (checkTopicLimits(packet.topic, limits) === undefined) {
+      const session = sessionOf(client);
+      const acl = session?.acl ?? aclOfStoredWill(packet as unknown as Record<string, unknown>);
+      if (acl?.canPublish(packet.topic)) return done(null);
+    }
+    refuse('will_not_allowed', { clientId: client?.id ?? null, topic: packet.topic });
+    logger.debug({ event: 'will_refused', topic: packet.topic }, 'a will outside its owner ACL');
     done(new Error('not authorized'));
   };
 
   aedes.authorizeSubscribe = (client, subscription, done) => {
     const session = sessionOf(client);
     const limit = checkTopicLimits(subscription.topic, limits);
-    if (session && !limit && session.acl.canSubscribe(subscription.topic)) return done(null, subscription);
-    const reason = limit ?? 'subscription_not_allowed';
-    metrics.refused(reason);
-    logger.warn(
-      {
-        event: 'refused',
-        reason,
-        code: refusals[reason].code,
-        clientId: client.id,
-        username: session?.identity.username,
-        filter: subscription.topic,
-      },
-      'refused: subscription',
-    );
+    const subscribed = (client as unknown as { subscriptions?: Record<string, unknown> }).subscriptions ?? {};
+    const full =
+      !(subscription.topic in subscribed) && Object.keys(subscribed).length >= limits.maxSubscriptions;
+    if (session && !limit && !full && session.acl.canSubscribe(subscription.topic)) {
+      return done(null, subscription);
+    }
+    const reason: RefusalReason = limit ?? (full ? 'too_many_subscriptions' : 'subscription_not_allowed');
+    refuse(reason, {
+      clientId: client.id,
+      username: session?.identity.username,
+      filter: subscription.topic,
+    });
     done(null, null);
   };
 }

@@ -5,16 +5,19 @@ import mqttPacket, { type IConnectPacket, type Packet } from 'mqtt-packet';
 import { compileAcl, type TopicAcl } from '../acl/topic-acl.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { Identity } from '../auth/identity.js';
-import { TokenBucket } from '../limits/rate-limiter.js';
+import type { IdentityLimits } from '../limits/identity-limits.js';
+import type { PendingBudget } from '../limits/pending-budget.js';
+import type { TokenBucket } from '../limits/rate-limiter.js';
 import { checkTopicLimits } from '../limits/topic-limits.js';
 import type { BrokerMetrics, Transport } from '../metrics/broker-metrics.js';
+import { connectForAedes } from '../protocol/connect-for-aedes.js';
 import { FrameError, FrameReader, FrameScanner } from '../protocol/frame-reader.js';
 import { type PublishHeader, readPublishHeader } from '../protocol/publish-header.js';
 import { connackCodeV3, ReasonCode } from '../protocol/reason-codes.js';
-import { connectForAedes, inboundToV4, outboundToV5 } from '../protocol/v5-translate.js';
 import { type RefusalReason, refusals } from '../refusals.js';
+import type { SessionOwners } from '../sessions/session-owners.js';
 import { validateAtEdge } from '../validation/edge-validation.js';
-import { RefusalLog } from './refusal-log.js';
+import { addressOf, type RefusalLog } from './refusal-log.js';
 
 export interface GatewayLimits {
   maxPacketSize: number;
@@ -23,7 +26,18 @@ export interface GatewayLimits {
   /** Inbound QoS 1/2 publishes a client may have unacknowledged; past it the broker stops reading it. */
   maxInflight: number;
   maxConnections: number;
-  /** Publishes a second per client, by role; 0 = unlimited. */
+  /** Connections one device or service may hold at once. */
+  maxConnectionsPerIdentity: number;
+  /** Sockets without CONNECT yet, per address and in all. */
+  maxPendingPerAddress: number;
+  maxPending: number;
+  /** Topic filters one client may hold. */
+  maxSubscriptions: number;
+  /** MQTT 5 Topic Alias Maximum the broker announces; 0 = no aliases. */
+  topicAliasMaximum: number;
+  /** What happens to a device's retained publish (and retained will). */
+  deviceRetain: 'ignore' | 'refuse' | 'allow';
+  /** Publishes a second per identity (all its connections together), by role; 0 = unlimited. */
   publishRate: { device: number; service: number; admin: number };
   /** Bucket size in publishes. */
   publishBurst: number;
@@ -48,6 +62,13 @@ export interface GatewayContext {
   /** Sessions by the stream aedes sees, for the authorisation hooks. */
   sessions: WeakMap<Duplex, Session>;
   gateways: Set<ConnectionGateway>;
+  /** Shared by every connection, so reconnecting does not reset it. */
+  refusalLog: RefusalLog;
+  identityLimits: IdentityLimits;
+  pending: PendingBudget;
+  owners: SessionOwners;
+  /** Whether `username` is a user of the credentials file (for the client id rule). */
+  userExists: (username: string) => Promise<boolean>;
   shuttingDown: () => boolean;
 }
 
@@ -81,19 +102,19 @@ export class ConnectionGateway {
   private inflight = 0;
   private corked = false;
   private innerBlocked = false;
-  private readonly refusalLog: RefusalLog;
+  private readonly address: string;
+  /** Holds a slot of the pending budget until CONNECT arrives or the socket goes. */
+  private pendingHeld = true;
+  private identityHeld = false;
+  private readonly topicAliases = new Map<number, string>();
   private readonly connectTimer: NodeJS.Timeout;
   private forward: Buffer[] = [];
   private counted = false;
+  private generatedClientId: string | undefined;
   private endCause: 'disconnect' | 'dropped' | 'refused' | 'shutdown' = 'dropped';
-  // 3.1.1: aedes's bytes go out unchanged; the scanner finds packet boundaries for injected packets.
+  // aedes's bytes go out unchanged; the scanner finds packet boundaries for injected packets.
   private scanner: FrameScanner | undefined;
   private pendingInjections: Buffer[] = [];
-  // MQTT 5 only
-  private inboundParser: ReturnType<typeof mqttPacket.parser> | undefined;
-  private unsubscribeCounts = new Map<number, number>();
-  private assignedClientId: string | undefined;
-  private v5ParseError: Error | undefined;
 
   constructor(
     private readonly socket: Duplex,
@@ -102,7 +123,7 @@ export class ConnectionGateway {
     private readonly ctx: GatewayContext,
   ) {
     this.reader = new FrameReader(ctx.limits.maxPacketSize);
-    this.refusalLog = new RefusalLog(ctx.logger);
+    this.address = addressOf(remote);
     ctx.gateways.add(this);
     // Only a client that sent no CONNECT in time is refused: not one whose credentials are still being
     // checked, and not one whose CONNECT is waiting to be read. Timers run before the event loop reads
@@ -245,12 +266,9 @@ export class ConnectionGateway {
         return;
       case 14: // DISCONNECT
         this.endCause = 'disconnect';
-        // MQTT 5 "disconnect with will message" (0x04): close without DISCONNECT so aedes sends the will.
-        if (this.protocolVersion === 5 && frame.length >= 3 && frame[2] === 0x04) {
-          this.flushForward();
-          this.inner?.destroy();
-          return;
-        }
+        this.forwardFrame(frame);
+        return;
+      case 15: // AUTH
         this.forwardFrame(frame);
         return;
       default:
@@ -283,6 +301,7 @@ export class ConnectionGateway {
       return;
     }
     const packet = connect;
+    this.releasePending();
     this.protocolVersion = packet.protocolVersion ?? 4;
     if (![3, 4, 5].includes(this.protocolVersion)) {
       this.connack(ReasonCode.unsupportedProtocolVersion);
@@ -290,7 +309,8 @@ export class ConnectionGateway {
       return;
     }
     if (packet.properties?.authenticationMethod) {
-      this.connack(ReasonCode.badUserNameOrPassword);
+      // [MQTT-4.12.0-1] an authentication method the server does not support: 0x8C.
+      this.connack(ReasonCode.badAuthenticationMethod);
       this.refuseAndClose('bad_credentials', { detail: 'enhanced authentication is not supported' });
       return;
     }
@@ -298,7 +318,15 @@ export class ConnectionGateway {
     this.updateFlow();
     this.ctx
       .authenticate(packet.username, packet.password)
-      .then((result) => this.guarded(() => this.onAuthenticated(packet, result)))
+      .then(async (result) => {
+        const owner = result.ok
+          ? await this.ctx.owners.ownerOf(this.clientIdFor(packet, result.identity))
+          : undefined;
+        const squatted = result.ok
+          ? await this.belongsToAnotherUser(packet.clientId, result.identity)
+          : false;
+        this.guarded(() => this.onAuthenticated(packet, result, owner, squatted));
+      })
       .catch((error: unknown) => {
         this.ctx.logger.error({ event: 'authenticate_failed', err: error }, 'authentication failed');
         this.connack(ReasonCode.serverUnavailable);
@@ -306,7 +334,32 @@ export class ConnectionGateway {
       });
   }
 
-  private onAuthenticated(packet: IConnectPacket, result: Awaited<ReturnType<Authenticator>>): void {
+  /** The client id the session will have: the client's own, or one made for an empty one. */
+  private clientIdFor(packet: IConnectPacket, identity: Identity): string {
+    if (packet.clientId !== '') return packet.clientId;
+    this.generatedClientId ??= `${identity.username}-${randomUUID().slice(0, 8)}`;
+    return this.generatedClientId;
+  }
+
+  /**
+   * A client id in the form `<username>-…` is in the name space of the longest username it starts
+   * with: `dev-a-1` belongs to user `dev-a`, not to user `dev`, when both exist.
+   */
+  private async belongsToAnotherUser(clientId: string, identity: Identity): Promise<boolean> {
+    if (identity.role === 'anonymous' || !clientId.startsWith(`${identity.username}-`)) return false;
+    for (let i = clientId.indexOf('-', identity.username.length + 1); ; i = clientId.indexOf('-', i + 1)) {
+      const longer = i === -1 ? clientId : clientId.slice(0, i);
+      if (await this.ctx.userExists(longer)) return true;
+      if (i === -1) return false;
+    }
+  }
+
+  private onAuthenticated(
+    packet: IConnectPacket,
+    result: Awaited<ReturnType<Authenticator>>,
+    owner: string | undefined,
+    squatted: boolean,
+  ): void {
     if (this.state !== 'authenticating') return;
     const fields = { clientId: packet.clientId, username: packet.username };
     if (!result.ok) {
@@ -315,26 +368,56 @@ export class ConnectionGateway {
       return;
     }
     const identity = result.identity;
-    let clientId = packet.clientId;
-    if (clientId === '') {
-      if (!packet.clean && this.protocolVersion < 5) {
-        this.connack(ReasonCode.clientIdentifierNotValid);
-        this.refuseAndClose('client_id_rejected', {
-          ...fields,
-          detail: 'a persistent session needs a client id',
-        });
-        return;
-      }
-      clientId = `${identity.username}-${randomUUID().slice(0, 8)}`;
-      this.assignedClientId = clientId;
-    }
-    if (!clientIdAllowed(identity, clientId)) {
+    if (packet.clientId === '' && !packet.clean && this.protocolVersion < 5) {
       this.connack(ReasonCode.clientIdentifierNotValid);
       this.refuseAndClose('client_id_rejected', {
         ...fields,
-        detail: `the client id must be "${identity.username}" or start with "${identity.username}-"`,
+        detail: 'a persistent session needs a client id',
       });
       return;
+    }
+    const clientId = this.clientIdFor(packet, identity);
+    if (!clientIdAllowed(identity, clientId) || squatted) {
+      this.connack(ReasonCode.clientIdentifierNotValid);
+      this.refuseAndClose('client_id_rejected', {
+        ...fields,
+        detail: squatted
+          ? 'the client id belongs to another user (the longest username it starts with)'
+          : `the client id must be "${identity.username}" or start with "${identity.username}-"`,
+      });
+      return;
+    }
+    if (owner !== undefined && owner !== identity.username) {
+      this.connack(ReasonCode.clientIdentifierNotValid);
+      this.refuseAndClose('session_taken', {
+        ...fields,
+        detail: 'the client id belongs to another identity',
+      });
+      return;
+    }
+    const acl = compileAcl(identity);
+    if (packet.will) {
+      const will = packet.will;
+      const refusal =
+        checkTopicLimits(will.topic, this.ctx.limits) ??
+        (acl.canPublish(will.topic) ? undefined : 'will_not_allowed');
+      if (refusal) {
+        this.connack(ReasonCode.notAuthorized);
+        this.refuseAndClose(refusal === 'will_not_allowed' ? refusal : refusal, {
+          ...fields,
+          topic: will.topic,
+          detail: 'the will topic is outside what this client may publish',
+        });
+        return;
+      }
+      if (will.retain && identity.role === 'device' && this.ctx.limits.deviceRetain !== 'allow') {
+        if (this.ctx.limits.deviceRetain === 'refuse') {
+          this.connack(ReasonCode.notAuthorized);
+          this.refuseAndClose('retain_not_allowed', { ...fields, topic: will.topic });
+          return;
+        }
+        will.retain = false;
+      }
     }
     if (this.ctx.shuttingDown()) {
       this.connack(ReasonCode.serverUnavailable);
@@ -345,24 +428,41 @@ export class ConnectionGateway {
     for (const gateway of this.ctx.gateways) if (gateway.isOpen) open++;
     if (open >= this.ctx.limits.maxConnections) {
       this.connack(ReasonCode.quotaExceeded);
-      this.refuseAndClose('too_many_connections', {
+      this.refuseAndClose('too_many_connections', { ...fields, limit: this.ctx.limits.maxConnections });
+      return;
+    }
+    if (!this.ctx.identityLimits.acquire(identity)) {
+      this.connack(ReasonCode.quotaExceeded);
+      this.refuseAndClose('too_many_connections_for_identity', {
         ...fields,
-        limit: this.ctx.limits.maxConnections,
+        limit: this.ctx.limits.maxConnectionsPerIdentity,
       });
       return;
     }
+    this.identityHeld = true;
     clearTimeout(this.connectTimer);
-    this.session = { identity, acl: compileAcl(identity), clientId };
-    const rate = identity.role === 'anonymous' ? 0 : this.ctx.limits.publishRate[identity.role];
-    if (rate > 0) this.bucket = new TokenBucket(rate, Math.max(1, this.ctx.limits.publishBurst), Date.now());
+    this.session = { identity, acl, clientId };
+    this.bucket = this.ctx.identityLimits.bucket(identity, Date.now());
     this.state = 'open';
     this.counted = true;
     this.ctx.metrics.connections.labels(this.transport).inc();
     this.ctx.metrics.connectionsTotal.labels(this.transport, String(this.protocolVersion)).inc();
+    if (owner === undefined) {
+      this.ctx.owners
+        .claim(clientId, identity.username)
+        .catch((error: unknown) =>
+          this.ctx.logger.error(
+            { event: 'session_owner_store_failed', err: error },
+            'could not record a session owner',
+          ),
+        );
+    }
     this.inner = this.createInner();
     this.ctx.sessions.set(this.inner, this.session);
     this.ctx.handle(this.inner);
-    this.pushToAedes(mqttPacket.generate(connectForAedes(packet, clientId, identity.username)));
+    this.pushToAedes(
+      mqttPacket.generate(connectForAedes(packet, clientId, identity.username), this.writeOptions()),
+    );
     this.pump();
   }
 
@@ -372,7 +472,8 @@ export class ConnectionGateway {
       this.refuseAndClose('malformed_packet', { detail: parsed.message });
       return;
     }
-    const header = parsed.value;
+    const header = this.resolveAlias(parsed.value);
+    if (!header) return;
     const session = this.session as Session;
     const limit = checkTopicLimits(header.topic, this.ctx.limits);
     if (limit) {
@@ -394,12 +495,47 @@ export class ConnectionGateway {
         return;
       }
     }
+    if (header.retain && session.identity.role === 'device' && this.ctx.limits.deviceRetain !== 'allow') {
+      if (this.ctx.limits.deviceRetain === 'refuse') {
+        this.refusePublish('retain_not_allowed', header);
+        return;
+      }
+      // Delivered to today's subscribers, not kept for tomorrow's: the flag is cleared in place.
+      frame[0] = (frame[0] as number) & 0xfe;
+      this.ctx.metrics.retainIgnored.inc();
+    }
+    if (header.topicAlias !== undefined && parsed.value.topic !== '') {
+      this.topicAliases.set(header.topicAlias, header.topic);
+    }
     this.ctx.metrics.messageIn(header.qos);
     if (header.qos > 0) {
       this.inflight++;
       if (this.inflight === this.ctx.limits.maxInflight) this.ctx.metrics.backpressure.inc();
     }
     this.forwardFrame(frame);
+  }
+
+  /**
+   * The publish with its topic: an MQTT 5 Topic Alias alone stands for the topic it was last given
+   * with, so the ACL always judges the real topic. An alias out of range, or unknown, ends the
+   * connection [MQTT-3.3.2-9, -10].
+   */
+  private resolveAlias(header: PublishHeader): PublishHeader | undefined {
+    const alias = header.topicAlias;
+    if (alias === undefined) return header;
+    if (alias === 0 || alias > this.ctx.limits.topicAliasMaximum) {
+      this.refuseAndClose('topic_alias_invalid', {
+        detail: `topic alias ${alias} is outside 1..${this.ctx.limits.topicAliasMaximum}`,
+      });
+      return undefined;
+    }
+    if (header.topic !== '') return header;
+    const topic = this.topicAliases.get(alias);
+    if (topic === undefined) {
+      this.refuseAndClose('protocol_error', { detail: `topic alias ${alias} was never given a topic` });
+      return undefined;
+    }
+    return { ...header, topic };
   }
 
   private refusePublish(
@@ -417,7 +553,7 @@ export class ConnectionGateway {
       return;
     }
     this.ctx.metrics.refused(reason);
-    this.refusalLog.refused(reason, {
+    this.ctx.refusalLog.refused(reason, this.address, {
       clientId: this.session?.clientId,
       username: this.session?.identity.username,
       remote: this.remote,
@@ -436,34 +572,7 @@ export class ConnectionGateway {
   }
 
   private forwardFrame(frame: Buffer): void {
-    if (this.protocolVersion !== 5) {
-      this.forward.push(frame);
-      return;
-    }
-    this.v5Parser().parse(frame);
-    if (this.v5ParseError) this.refuseAndClose('malformed_packet', { detail: this.v5ParseError.message });
-  }
-
-  private v5Parser() {
-    if (!this.inboundParser) {
-      const parser = mqttPacket.parser({ protocolVersion: 5 });
-      parser.on('packet', (packet: Packet) => {
-        if (packet.cmd === 'publish' && packet.properties?.topicAlias !== undefined) {
-          this.closeV5(
-            ReasonCode.topicAliasInvalid,
-            'protocol_error',
-            'topic aliases are not supported (maximum 0)',
-          );
-          return;
-        }
-        this.forward.push(mqttPacket.generate(inboundToV4(packet, this.unsubscribeCounts)));
-      });
-      parser.on('error', (error: Error) => {
-        this.v5ParseError = error;
-      });
-      this.inboundParser = parser;
-    }
-    return this.inboundParser;
+    this.forward.push(frame);
   }
 
   /** Sends the accepted packets to aedes, contiguous bytes in one piece. */
@@ -492,23 +601,7 @@ export class ConnectionGateway {
   }
 
   private createInner(): Duplex {
-    const v5 = this.protocolVersion === 5;
-    const outboundParser = v5 ? mqttPacket.parser() : undefined;
-    const server = {
-      maximumPacketSize: this.ctx.limits.maxPacketSize,
-      receiveMaximum: this.ctx.limits.maxInflight,
-      ...(this.assignedClientId ? { assignedClientIdentifier: this.assignedClientId } : {}),
-    };
-    if (outboundParser) {
-      outboundParser.on('packet', (packet: Packet) => {
-        this.onOutboundPacket(packet);
-        this.writeRaw(
-          mqttPacket.generate(outboundToV5(packet, this.unsubscribeCounts, server), { protocolVersion: 5 }),
-        );
-      });
-    } else {
-      this.scanner = new FrameScanner((first) => this.onOutboundType(first));
-    }
+    this.scanner = new FrameScanner((first) => this.onOutboundType(first));
     const afterWrite = (callback: (error?: Error | null) => void, flushed: boolean) => {
       if (this.pendingInjections.length > 0 && (this.scanner?.atBoundary ?? true)) {
         for (const packet of this.pendingInjections.splice(0)) this.writeRaw(packet);
@@ -518,10 +611,6 @@ export class ConnectionGateway {
     };
     const writeChunks = (chunks: Buffer[], callback: (error?: Error | null) => void) => {
       if (this.socket.destroyed || this.socket.writableEnded) return callback();
-      if (outboundParser) {
-        for (const chunk of chunks) outboundParser.parse(chunk);
-        return afterWrite(callback, this.socket.writableLength < this.socket.writableHighWaterMark);
-      }
       for (const chunk of chunks) this.scanner?.scan(chunk);
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       afterWrite(callback, this.writeRaw(bytes));
@@ -549,23 +638,10 @@ export class ConnectionGateway {
         callback();
       },
       destroy: (error, callback) => {
-        if (v5 && this.ctx.shuttingDown() && this.state === 'open') {
-          this.writeRaw(
-            mqttPacket.generate(
-              { cmd: 'disconnect', reasonCode: ReasonCode.serverShuttingDown },
-              { protocolVersion: 5 },
-            ),
-          );
-        }
         this.endSocket();
         callback(error);
       },
     });
-  }
-
-  private onOutboundPacket(packet: Packet): void {
-    if (packet.cmd === 'publish') this.ctx.metrics.messageOut(packet.qos);
-    else if (packet.cmd === 'puback' || packet.cmd === 'pubcomp') this.acknowledged();
   }
 
   private onOutboundType(first: number): void {
@@ -619,17 +695,12 @@ export class ConnectionGateway {
     this.writeRaw(mqttPacket.generate(packet, this.writeOptions()));
   }
 
-  private closeV5(reasonCode: number, reason: RefusalReason, detail: string): void {
-    this.writeRaw(mqttPacket.generate({ cmd: 'disconnect', reasonCode }, { protocolVersion: 5 }));
-    this.refuseAndClose(reason, { detail });
-  }
-
   /** Counts and logs a refusal, tells an MQTT 5 client why when a packet was at fault, and closes. */
   private refuseAndClose(reason: RefusalReason, fields: Record<string, unknown>): void {
     if (this.state === 'closed') return;
     this.endCause = 'refused';
     this.ctx.metrics.refused(reason);
-    this.refusalLog.refused(reason, {
+    this.ctx.refusalLog.refused(reason, this.address, {
       clientId: this.session?.clientId,
       username: this.session?.identity.username,
       remote: this.remote,
@@ -662,8 +733,19 @@ export class ConnectionGateway {
     setTimeout(() => this.socket.destroy(), 2_000).unref();
   }
 
+  private releasePending(): void {
+    if (!this.pendingHeld) return;
+    this.pendingHeld = false;
+    this.ctx.pending.release(this.address);
+  }
+
   private destroy(): void {
     if (this.state !== 'closed') this.state = 'closed';
+    this.releasePending();
+    if (this.identityHeld && this.session) {
+      this.identityHeld = false;
+      this.ctx.identityLimits.release(this.session.identity);
+    }
     clearTimeout(this.connectTimer);
     if (this.counted) {
       this.counted = false;

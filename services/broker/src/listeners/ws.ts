@@ -3,12 +3,18 @@ import { listen } from '@mekong/runtime';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { type AcceptConnection, type Listener, remoteOf } from './listener.js';
 
-/** MQTT over WebSocket (subprotocol `mqtt`, any path) for browsers, on `host`. */
+/**
+ * MQTT over WebSocket (subprotocol `mqtt`, any path) for browsers, on `host`. With `origins` set, a
+ * browser page from any other origin is refused at the upgrade (HTTP 403); clients that send no
+ * `Origin` (devices, services) are not browsers and pass.
+ */
 export async function listenWs(
   port: number,
   host: string,
   maxPacketSize: number,
   accept: AcceptConnection,
+  origins: readonly string[] = [],
+  onRefused: (origin: string) => void = () => {},
 ): Promise<Listener> {
   const http = createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain' });
@@ -18,6 +24,11 @@ export async function listenWs(
     server: http,
     // One WebSocket message may carry one or more MQTT packets; the gateway enforces the packet limit.
     maxPayload: maxPacketSize + 1024,
+    verifyClient: ({ origin }: { origin?: string }) => {
+      if (origins.length === 0 || !origin || origins.includes(origin)) return true;
+      onRefused(origin);
+      return false;
+    },
     handleProtocols: (protocols) =>
       protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
   });

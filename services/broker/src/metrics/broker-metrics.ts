@@ -16,6 +16,7 @@ export class BrokerMetrics {
   readonly bytesIn: Counter;
   readonly bytesOut: Counter;
   readonly backpressure: Counter;
+  readonly retainIgnored: Counter;
   readonly disconnects: Counter<'cause'>;
   private readonly inChildren: { inc(): void }[];
   private readonly outChildren: { inc(): void }[];
@@ -74,6 +75,11 @@ export class BrokerMetrics {
     this.backpressure = new Counter({
       name: 'mekong_broker_inflight_throttled_total',
       help: 'Times a client reached its in-flight limit and the broker stopped reading it until acknowledgements came back',
+      registers,
+    });
+    this.retainIgnored = new Counter({
+      name: 'mekong_broker_retain_ignored_total',
+      help: 'Retained publishes of devices delivered without being retained (MEKONG_BROKER_DEVICE_RETAIN=ignore)',
       registers,
     });
     new Gauge({

@@ -3,10 +3,12 @@ import memoryPersistence from 'aedes-persistence';
 import levelPersistence from 'aedes-persistence-level';
 import redisPersistence from 'aedes-persistence-redis';
 import { ClassicLevel } from 'classic-level';
+import { Redis } from 'ioredis';
 import mqemitter, { type MQEmitter } from 'mqemitter';
 import MQEmitterRedis from 'mqemitter-redis';
 import { BrokerError } from '../errors.js';
 import { makeStackSafe } from '../mq/stack-safe-emitter.js';
+import { levelOwners, memoryOwners, redisOwners, type SessionOwners } from '../sessions/session-owners.js';
 import { settlePublishStepsInOrder } from './in-call-order.js';
 import { indexOutgoingQueues } from './indexed-outgoing.js';
 
@@ -26,6 +28,8 @@ export interface PersistenceSettings {
 export interface BrokerStorage {
   mq: MQEmitter;
   persistence: unknown;
+  /** Which identity each client id belongs to, kept beside the sessions. */
+  owners: SessionOwners;
   describe: string;
   close(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
       return {
         mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
         persistence: indexOutgoingQueues(memoryPersistence()),
+        owners: memoryOwners(),
         describe: 'memory',
         close: async () => {},
       };
@@ -61,6 +66,7 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
       return {
         mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
         persistence,
+        owners: levelOwners(db),
         describe: `durable (${settings.dataDir})`,
         close: async () => {
           await persistence.destroy().catch(() => undefined);
@@ -84,12 +90,15 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
         }) as unknown as MQEmitter,
       );
       const persistence = settlePublishStepsInOrder(redisPersistence({ ...options }));
+      const owners = redisOwners(new Redis({ ...options, lazyConnect: false, maxRetriesPerRequest: 3 }));
       return {
         mq,
         persistence,
+        owners,
         describe: `redis (${options.host}:${options.port})`,
         close: async () => {
           await persistence.destroy().catch(() => undefined);
+          await owners.close();
         },
       };
     }

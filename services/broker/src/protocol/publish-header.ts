@@ -6,6 +6,8 @@ export interface PublishHeader {
   topic: string;
   /** 0 for QoS 0. */
   messageId: number;
+  /** MQTT 5 Topic Alias property, when present. */
+  topicAlias?: number;
   payload: Buffer;
 }
 
@@ -48,8 +50,22 @@ export function readPublishHeader(frame: Buffer, protocolVersion: number): Publi
       multiplier *= 128;
       if ((byte & 0x80) === 0) break;
     }
-    i += propertiesLength;
-    if (i > frame.length) return { ok: false, message: 'properties run past the end of the packet' };
+    const end = i + propertiesLength;
+    if (end > frame.length) return { ok: false, message: 'properties run past the end of the packet' };
+    const alias = findTopicAlias(frame, i, end);
+    if (typeof alias === 'string') return { ok: false, message: alias };
+    i = end;
+    return {
+      ok: true,
+      value: {
+        qos: qos as 0 | 1 | 2,
+        retain: (first & 0x01) === 1,
+        topic: topicBytes.toString('utf8'),
+        messageId,
+        payload: frame.subarray(i),
+        ...(alias !== undefined ? { topicAlias: alias } : {}),
+      },
+    };
   }
   return {
     ok: true,
@@ -61,4 +77,44 @@ export function readPublishHeader(frame: Buffer, protocolVersion: number): Publi
       payload: frame.subarray(i),
     },
   };
+}
+
+// Sizes of the PUBLISH properties (MQTT 5.0, 2.2.2.2): fixed sizes in bytes, or how the value is encoded.
+const publishProperties: Record<number, number | 'varint' | 'string' | 'pair'> = {
+  1: 1, // payload format indicator
+  2: 4, // message expiry interval
+  35: 2, // topic alias
+  8: 'string', // response topic
+  9: 'string', // correlation data (binary: same two-byte length prefix)
+  38: 'pair', // user property
+  11: 'varint', // subscription identifier
+  3: 'string', // content type
+};
+
+/** The Topic Alias among the properties in `frame[start, end)`; a string names what is malformed. */
+function findTopicAlias(frame: Buffer, start: number, end: number): number | undefined | string {
+  let alias: number | undefined;
+  let i = start;
+  while (i < end) {
+    const id = frame[i++] as number;
+    const size = publishProperties[id];
+    if (size === undefined) return `property 0x${id.toString(16)} is not allowed in PUBLISH`;
+    if (typeof size === 'number') {
+      if (i + size > end) return 'a property runs past the properties';
+      if (id === 0x23) {
+        if (alias !== undefined) return 'the topic alias appears twice';
+        alias = frame.readUInt16BE(i);
+      }
+      i += size;
+    } else if (size === 'varint') {
+      let n = 0;
+      while (i < end && ((frame[i++] as number) & 0x80) !== 0) if (++n === 4) return 'bad variable integer';
+    } else {
+      for (let k = size === 'pair' ? 2 : 1; k > 0; k--) {
+        if (i + 2 > end) return 'a property runs past the properties';
+        i += 2 + frame.readUInt16BE(i);
+      }
+    }
+  }
+  return i === end ? alias : 'a property runs past the properties';
 }

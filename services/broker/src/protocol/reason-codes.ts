@@ -10,6 +10,7 @@ export const ReasonCode = {
   notAuthorized: 0x87,
   serverUnavailable: 0x88,
   serverShuttingDown: 0x8b,
+  badAuthenticationMethod: 0x8c,
   topicFilterInvalid: 0x8f,
   topicNameInvalid: 0x90,
   receiveMaximumExceeded: 0x93,
@@ -47,23 +48,5 @@ export function connackCodeV3(reason: number): number {
       return ConnackReturnCode.notAuthorized;
     default:
       return ConnackReturnCode.serverUnavailable;
-  }
-}
-
-/** The MQTT 5 CONNACK reason code for a 3.1.1 return code (what aedes writes). */
-export function connackReasonV5(returnCode: number): number {
-  switch (returnCode) {
-    case ConnackReturnCode.accepted:
-      return ReasonCode.success;
-    case ConnackReturnCode.unacceptableProtocolVersion:
-      return ReasonCode.unsupportedProtocolVersion;
-    case ConnackReturnCode.identifierRejected:
-      return ReasonCode.clientIdentifierNotValid;
-    case ConnackReturnCode.badUserNameOrPassword:
-      return ReasonCode.badUserNameOrPassword;
-    case ConnackReturnCode.notAuthorized:
-      return ReasonCode.notAuthorized;
-    default:
-      return ReasonCode.serverUnavailable;
   }
 }
