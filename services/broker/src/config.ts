@@ -97,6 +97,11 @@ export const brokerEnvSchema = z.object({
   MEKONG_BROKER_CONCURRENCY: env
     .positiveInt(100)
     .describe('deliveries in flight inside the broker before new ones queue'),
+  MEKONG_BROKER_HEARTBEAT_MS: env
+    .positiveInt(60_000)
+    .describe(
+      'broker heartbeat; wills of a broker that stopped without a goodbye (crash, or a lost cluster member) are published within 4 heartbeats',
+    ),
   MEKONG_BROKER_DRAIN_TIMEOUT_MS: env
     .nonNegativeInt(5_000)
     .describe('time to drain in-flight messages on shutdown'),
@@ -119,6 +124,7 @@ export interface BrokerConfig {
   validation: { enabled: boolean; maxPayloadBytes: number };
   persistence: { mode: PersistenceMode; dataDir?: string; redisUrl?: string; concurrency: number };
   drainTimeoutMs: number;
+  heartbeatMs: number;
   logLevel: string;
 }
 
@@ -228,6 +234,7 @@ function configFromParsedEnv(
       concurrency: parsed.MEKONG_BROKER_CONCURRENCY,
     },
     drainTimeoutMs: parsed.MEKONG_BROKER_DRAIN_TIMEOUT_MS,
+    heartbeatMs: parsed.MEKONG_BROKER_HEARTBEAT_MS,
     logLevel: parsed.MEKONG_LOG_LEVEL,
   };
 }

@@ -84,6 +84,7 @@ export async function startBroker(
     maxTopicLevels: Math.min(100, config.limits.maxTopicDepth),
     // A subscriber that stops reading is cut off after 10 s instead of holding delivery slots.
     drainTimeout: 10_000,
+    heartbeatInterval: config.heartbeatMs,
     // What MQTT 5 clients are told in CONNACK; the gateway enforces each before aedes sees a packet.
     topicAliasMaximum: config.limits.topicAliasMaximum,
     maximumPacketSize: config.limits.maxPacketSize,

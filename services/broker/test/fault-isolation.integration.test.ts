@@ -10,7 +10,7 @@ import {
   type TestBroker,
   topicOf,
 } from './helpers/broker-fixture.js';
-import { connectPacket, encodeLength, rawClient } from './helpers/raw-client.js';
+import { connectPacket, publishV5, rawClient } from './helpers/raw-client.js';
 
 // Issue 10, item 1: one connection's fault must end that connection only. The two packets below
 // crashed the whole process (and, under `mekong start`, the bridges sharing it) on 2026-12-04.
@@ -68,7 +68,7 @@ describe('fault isolation', () => {
       const other = await rawClient(t.broker.ports.tcp, '127.0.0.1', 4);
       other.send(connectPacket('press-2', 'press-2', PASSWORD, 4));
       expect(codeOf(await other.next('connack'))).toBe(0);
-      client.send(mqttPublishV5(topicOf(CELL_1, 'count'), countPayload(2)));
+      client.send(publishV5(topicOf(CELL_1, 'count'), countPayload(2)));
       expect(await client.closed()).toBe(true);
       expect(codeOf(client.received.find((p) => p.cmd === 'disconnect'))).toBe(0x81);
       // The other connection is untouched.
@@ -85,17 +85,6 @@ describe('fault isolation', () => {
     await brokerStillServes();
   });
 });
-
-function mqttPublishV5(topic: string, payload: string): Buffer {
-  const topicBytes = Buffer.from(topic);
-  const body = Buffer.concat([
-    Buffer.from([topicBytes.length >> 8, topicBytes.length & 0xff]),
-    topicBytes,
-    Buffer.from([0x00]), // no properties
-    Buffer.from(payload),
-  ]);
-  return Buffer.concat([Buffer.from([0x30]), encodeLength(body.length), body]);
-}
 
 /** The reason code of an MQTT 5 packet, or the return code of a 3.1.1 CONNACK. */
 function codeOf(packet: Packet | undefined): number | undefined {

@@ -308,6 +308,12 @@ export class ConnectionGateway {
       this.refuseAndClose('unsupported_protocol', {});
       return;
     }
+    if (packet.properties?.receiveMaximum === 0) {
+      // [MQTT-3.1.2-17] Receive Maximum 0 is a protocol error.
+      this.connack(ReasonCode.protocolError);
+      this.refuseAndClose('protocol_error', { detail: 'Receive Maximum 0' });
+      return;
+    }
     if (packet.properties?.authenticationMethod) {
       // [MQTT-4.12.0-1] an authentication method the server does not support: 0x8C.
       this.connack(ReasonCode.badAuthenticationMethod);
@@ -403,7 +409,7 @@ export class ConnectionGateway {
         (acl.canPublish(will.topic) ? undefined : 'will_not_allowed');
       if (refusal) {
         this.connack(ReasonCode.notAuthorized);
-        this.refuseAndClose(refusal === 'will_not_allowed' ? refusal : refusal, {
+        this.refuseAndClose(refusal, {
           ...fields,
           topic: will.topic,
           detail: 'the will topic is outside what this client may publish',

@@ -24,10 +24,13 @@ export async function listenWs(
     server: http,
     // One WebSocket message may carry one or more MQTT packets; the gateway enforces the packet limit.
     maxPayload: maxPacketSize + 1024,
-    verifyClient: ({ origin }: { origin?: string }) => {
-      if (origins.length === 0 || !origin || origins.includes(origin)) return true;
+    verifyClient: (
+      { origin }: { origin?: string },
+      done: (ok: boolean, status?: number, message?: string) => void,
+    ) => {
+      if (origins.length === 0 || !origin || origins.includes(origin)) return done(true);
       onRefused(origin);
-      return false;
+      done(false, 403, 'origin not allowed');
     },
     handleProtocols: (protocols) =>
       protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
