@@ -61,6 +61,11 @@ export const brokerEnvSchema = z.object({
   MEKONG_BROKER_MAX_SUBSCRIPTIONS: env
     .positiveInt(100)
     .describe('most topic filters one client may subscribe to'),
+  MEKONG_BROKER_MAX_KEEPALIVE: env
+    .nonNegativeInt(1_200)
+    .describe(
+      'longest keep alive (s) for MQTT 5 clients: one asking for more, or for none, is told this Server Keep Alive (0 = any)',
+    ),
   MEKONG_BROKER_TOPIC_ALIAS_MAX: env
     .nonNegativeInt(64)
     .describe('MQTT 5 topic aliases a client may use (Topic Alias Maximum; 0 = none)'),
@@ -214,6 +219,7 @@ function configFromParsedEnv(
       maxPending: parsed.MEKONG_BROKER_MAX_PENDING,
       maxSubscriptions: parsed.MEKONG_BROKER_MAX_SUBSCRIPTIONS,
       topicAliasMaximum: parsed.MEKONG_BROKER_TOPIC_ALIAS_MAX,
+      maxKeepAlive: parsed.MEKONG_BROKER_MAX_KEEPALIVE,
       deviceRetain: parsed.MEKONG_BROKER_DEVICE_RETAIN,
       publishRate: {
         device: parsed.MEKONG_BROKER_DEVICE_PUBLISH_RATE,

@@ -17,6 +17,7 @@ import { connackCodeV3, ReasonCode } from '../protocol/reason-codes.js';
 import { type RefusalReason, refusals } from '../refusals.js';
 import type { SessionOwners } from '../sessions/session-owners.js';
 import { validateAtEdge } from '../validation/edge-validation.js';
+import { OutboundFlow, type OutboundLimits } from './outbound-flow.js';
 import { addressOf, type RefusalLog } from './refusal-log.js';
 
 export interface GatewayLimits {
@@ -33,6 +34,8 @@ export interface GatewayLimits {
   maxPending: number;
   /** Topic filters one client may hold. */
   maxSubscriptions: number;
+  /** Longest keep alive (s) an MQTT 5 client gets; longer or 0 is answered with Server Keep Alive. */
+  maxKeepAlive: number;
   /** MQTT 5 Topic Alias Maximum the broker announces; 0 = no aliases. */
   topicAliasMaximum: number;
   /** What happens to a device's retained publish (and retained will). */
@@ -114,6 +117,9 @@ export class ConnectionGateway {
   private endCause: 'disconnect' | 'dropped' | 'refused' | 'shutdown' = 'dropped';
   // aedes's bytes go out unchanged; the scanner finds packet boundaries for injected packets.
   private scanner: FrameScanner | undefined;
+  /** MQTT 5 clients that limit what the broker sends them (see outbound-flow.ts). */
+  private outbound: OutboundLimits | undefined;
+  private flow: OutboundFlow | undefined;
   private pendingInjections: Buffer[] = [];
 
   constructor(
@@ -255,12 +261,18 @@ export class ConnectionGateway {
       case PUBLISH:
         this.onPublish(frame);
         return;
+      case 4: // PUBACK
+      case 7: // PUBCOMP
+        this.flow?.acknowledged();
+        this.forwardFrame(frame);
+        return;
+      case 5: // PUBREC: a reason code of 0x80 or more ends the exchange [MQTT-4.3.3-4]
+        if (frame.length > 4 && (frame[4] as number) >= 0x80) this.flow?.acknowledged();
+        this.forwardFrame(frame);
+        return;
       case 8: // SUBSCRIBE
       case 10: // UNSUBSCRIBE
-      case 4: // PUBACK
-      case 5: // PUBREC
       case 6: // PUBREL
-      case 7: // PUBCOMP
       case 12: // PINGREQ
         this.forwardFrame(frame);
         return;
@@ -463,12 +475,27 @@ export class ConnectionGateway {
           ),
         );
     }
+    const forAedes = connectForAedes(packet, clientId, identity.username);
+    if (this.protocolVersion === 5) {
+      const maxKeepAlive = this.ctx.limits.maxKeepAlive;
+      const serverKeepAlive =
+        maxKeepAlive > 0 && ((packet.keepalive ?? 0) === 0 || (packet.keepalive ?? 0) > maxKeepAlive)
+          ? maxKeepAlive
+          : undefined;
+      if (serverKeepAlive !== undefined) forAedes.keepalive = serverKeepAlive;
+      const limits: OutboundLimits = {
+        maximumPacketSize: packet.properties?.maximumPacketSize,
+        receiveMaximum: packet.properties?.receiveMaximum ?? 65_535,
+        serverKeepAlive,
+      };
+      if (limits.maximumPacketSize !== undefined || limits.receiveMaximum < 65_535 || serverKeepAlive) {
+        this.outbound = limits;
+      }
+    }
     this.inner = this.createInner();
     this.ctx.sessions.set(this.inner, this.session);
     this.ctx.handle(this.inner);
-    this.pushToAedes(
-      mqttPacket.generate(connectForAedes(packet, clientId, identity.username), this.writeOptions()),
-    );
+    this.pushToAedes(mqttPacket.generate(forAedes, this.writeOptions()));
     this.pump();
   }
 
@@ -607,9 +634,18 @@ export class ConnectionGateway {
   }
 
   private createInner(): Duplex {
-    this.scanner = new FrameScanner((first) => this.onOutboundType(first));
+    if (this.outbound) {
+      this.flow = new OutboundFlow(this.outbound, {
+        write: (bytes) => this.writeRaw(bytes),
+        toAedes: (bytes) => this.pushToAedes(bytes),
+        sent: (first) => this.onOutboundType(first),
+      });
+    } else {
+      this.scanner = new FrameScanner((first) => this.onOutboundType(first));
+    }
+    const atBoundary = () => this.flow?.atBoundary ?? this.scanner?.atBoundary ?? true;
     const afterWrite = (callback: (error?: Error | null) => void, flushed: boolean) => {
-      if (this.pendingInjections.length > 0 && (this.scanner?.atBoundary ?? true)) {
+      if (this.pendingInjections.length > 0 && atBoundary()) {
         for (const packet of this.pendingInjections.splice(0)) this.writeRaw(packet);
       }
       if (flushed || this.socket.destroyed) callback();
@@ -617,6 +653,14 @@ export class ConnectionGateway {
     };
     const writeChunks = (chunks: Buffer[], callback: (error?: Error | null) => void) => {
       if (this.socket.destroyed || this.socket.writableEnded) return callback();
+      if (this.flow) {
+        this.flow.push(
+          chunks,
+          () => callback(),
+          (ok) => afterWrite(callback, ok),
+        );
+        return;
+      }
       for (const chunk of chunks) this.scanner?.scan(chunk);
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       afterWrite(callback, this.writeRaw(bytes));
@@ -666,8 +710,9 @@ export class ConnectionGateway {
 
   /** Writes a packet of the gateway's own between two of aedes's packets. */
   private inject(packet: Buffer): void {
-    if (this.scanner && !this.scanner.atBoundary) this.pendingInjections.push(packet);
-    else this.writeRaw(packet);
+    if ((this.flow && !this.flow.atBoundary) || (this.scanner && !this.scanner.atBoundary)) {
+      this.pendingInjections.push(packet);
+    } else this.writeRaw(packet);
   }
 
   private writeRaw(bytes: Buffer): boolean {
