@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeSecretDir, writeSecretFile } from '@mekong/runtime';
 import { z } from 'zod';
 
 const processState = z.object({
@@ -46,10 +47,11 @@ export async function readStackState(stackDir: string, instance: string): Promis
   return stackState.parse(JSON.parse(await readFile(file, 'utf8')));
 }
 
-/** Written atomically and readable only by its owner: it holds the InfluxDB credentials. */
+/**
+ * Written atomically and readable only by its owner (0600 at every write, in a 0700 stack folder):
+ * it holds the InfluxDB credentials.
+ */
 export async function writeStackState(stackDir: string, state: StackState): Promise<void> {
-  await mkdir(stackDir, { recursive: true });
-  const file = stateFile(stackDir);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await makeSecretDir(stackDir);
+  await writeSecretFile(stateFile(stackDir), `${JSON.stringify(state, null, 2)}\n`);
 }

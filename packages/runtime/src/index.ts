@@ -34,4 +34,5 @@ export {
   Registry,
 } from './metrics.js';
 export { listen, type OpsServer, type OpsServerSettings, startOpsServer } from './ops-server.js';
+export { makeSecretDir, writeSecretFile } from './secret-file.js';
 export { type CloseHook, createShutdown, type Shutdown, type ShutdownSettings } from './shutdown.js';

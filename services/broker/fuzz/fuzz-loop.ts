@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import mqttPacket, { type Packet } from 'mqtt-packet';
+import { rng } from './random.js';
 
 export interface FuzzOptions {
   port: number;
@@ -18,17 +19,6 @@ export interface FuzzResult {
   bytes: number;
   probes: number;
   failedProbe: boolean;
-}
-
-/** A pseudo-random source that can be seeded, so a failing run can be repeated. */
-function rng(seed: number) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
 }
 
 /**

@@ -1,9 +1,11 @@
-// `pnpm --filter @mekong/broker fuzz [seconds] [seed]`: a broker in this process, a minute (by
-// default) of malformed MQTT against it; exits 1 when the broker stopped serving or the process threw.
+// `pnpm --filter @mekong/broker fuzz [seconds] [seed]`: a minute (by default) of malformed MQTT
+// against a broker in this process (byte-level), then as long of generated MQTT 5 sessions against a
+// broker process (grammar, fuzz/grammar); exits 1 when a broker stopped serving, hung or exited.
 import { rm } from 'node:fs/promises';
 import mqtt from 'mqtt';
 import { PASSWORD, startTestBroker } from '../test/helpers/broker-fixture.js';
 import { runFuzz } from './fuzz-loop.js';
+import { grammarFuzzAndReport } from './grammar/report.js';
 
 const seconds = Number(process.argv[2] ?? 60);
 const seed = Number(process.argv[3] ?? Date.now());
@@ -41,4 +43,6 @@ process.stdout.write(
 );
 await t.stop();
 await rm(t.dir, { recursive: true, force: true });
-process.exit(result.failedProbe || crashed ? 1 : 0);
+const bytesOk = !result.failedProbe && !crashed;
+const grammarOk = await grammarFuzzAndReport({ seconds, seed });
+process.exit(bytesOk && grammarOk ? 0 : 1);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { passwd } from '@mekong/broker';
+import { makeSecretDir, writeSecretFile } from '@mekong/runtime';
 
 /** The MQTT service account `mekong start` gives its MQTT → Kafka bridge. */
 export const PLATFORM_BRIDGE_USER = 'mekong-bridge';
@@ -24,16 +25,16 @@ export async function platformCredentials(
   dir: string,
   credentialsFile = join(dir, 'credentials.json'),
 ): Promise<PlatformCredentials> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
+  await makeSecretDir(dir);
   const bridgePasswordFile = join(dir, `${PLATFORM_BRIDGE_USER}.password`);
   let bridgePassword: string;
   try {
     bridgePassword = (await readFile(bridgePasswordFile, 'utf8')).trim();
+    await chmod(bridgePasswordFile, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     bridgePassword = randomBytes(24).toString('base64url');
-    await writeFile(bridgePasswordFile, `${bridgePassword}\n`, { mode: 0o600 });
+    await writeSecretFile(bridgePasswordFile, `${bridgePassword}\n`);
   }
   // Written at every start, so a credentials file deleted or edited by hand heals itself.
   await passwd(credentialsFile, {

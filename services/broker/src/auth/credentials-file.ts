@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isValidLevelName } from '@mekong/contracts';
+import { writeSecretFile } from '@mekong/runtime';
 import * as z from 'zod';
 import { BrokerError } from '../errors.js';
 import { roles } from './identity.js';
@@ -148,8 +148,5 @@ export async function passwd(path: string, entry: PasswdEntry): Promise<void> {
     );
   }
   file.users[entry.username] = parsed.data;
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  await chmod(temporary, 0o600);
-  await rename(temporary, path);
+  await writeSecretFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }

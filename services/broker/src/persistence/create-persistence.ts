@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeSecretDir } from '@mekong/runtime';
 import memoryPersistence from 'aedes-persistence';
 import levelPersistence from 'aedes-persistence-level';
 import redisPersistence from 'aedes-persistence-redis';
@@ -59,9 +61,15 @@ export async function createStorage(settings: PersistenceSettings): Promise<Brok
           'durable persistence needs a data directory (MEKONG_BROKER_DATA_DIR)',
         );
       }
-      await mkdir(settings.dataDir, { recursive: true });
+      // Queued messages and wills: the folder is made 0700 at every start, which keeps every file in
+      // it from other users whatever its mode. LevelDB creates its files with the process umask
+      // (usually 0644), and a umask is process-wide (`mekong start` runs several services in one
+      // process), so the files present after opening are set to 0600 as well; those LevelDB creates
+      // later are protected by the folder.
+      await makeSecretDir(settings.dataDir);
       const db = new ClassicLevel(settings.dataDir);
       await db.open();
+      await restrictFiles(settings.dataDir);
       const persistence = settlePublishStepsInOrder(levelPersistence(db));
       return {
         mq: makeStackSafe(mqemitter({ concurrency: settings.concurrency, matchEmptyLevels: true })),
@@ -127,4 +135,15 @@ function redisOptions(url: string): { host: string; port: number; password?: str
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
   };
+}
+
+/** Sets the files directly in `dir` to 0600 (LevelDB's store has no subfolders). */
+async function restrictFiles(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    // A file LevelDB removed meanwhile (compaction) needs nothing.
+    await chmod(join(dir, entry.name), 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
 }
