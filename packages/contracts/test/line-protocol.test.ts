@@ -448,7 +448,7 @@ describe('line-protocol round trip (property)', () => {
           const written = point({ fields: { f: { type: 'float', value: float }, i: integerField(integer) } });
           const [read] = readBack(formatLineProtocolPoint(written));
           expect(read?.fields).toEqual({ f: { type: 'float', value: float }, i: integerField(integer) });
-          expect(Object.is((read?.fields.f as { value: number }).value, float)).toBe(true);
+          expect(Object.is((read?.fields.f as { value: number } | undefined)?.value, float)).toBe(true);
         },
       ),
       { numRuns: 300 },

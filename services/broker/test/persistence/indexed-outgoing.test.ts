@@ -8,7 +8,9 @@ const execFileAsync = promisify(execFile);
 describe('indexed outgoing queues', () => {
   it("pass aedes-persistence's own conformance suite on its memory store", async () => {
     const suite = join(import.meta.dirname, 'indexed-outgoing.conformance.ts');
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--test', suite], {
+    // TAP, whose summary lines this reads: Node 24's default reporter is `spec` even when piped.
+    const args = ['--import', 'tsx', '--test', '--test-reporter=tap', suite];
+    const { stdout } = await execFileAsync(process.execPath, args, {
       cwd: join(import.meta.dirname, '../..'),
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: { stdout?: string; stderr?: string }) => {

@@ -347,7 +347,7 @@ export class CellSource implements Source {
         next = Math.min(next, t + this.procLeft);
       }
     }
-    return Math.max(next, t + 1) > segment.to ? segment.to : Math.max(next, t + 1);
+    return Math.min(Math.max(next, t + 1), segment.to);
   }
 
   private finish(t: number): void {

@@ -71,7 +71,7 @@ export function* applyFaults(
 
   const report = (hold: Hold) => {
     const { span } = hold;
-    const anyDevice = hold.device < 0 ? 0 : hold.device;
+    const anyDevice = Math.max(hold.device, 0);
     context.onFault({
       type: span.kind,
       device: hold.device < 0 ? '*' : plan.devicePath(hold.device),

@@ -52,7 +52,7 @@ export interface ExpandOptions {
 function replicaIds(id: string, count: number | undefined): string[] {
   const n = count ?? 1;
   if (n === 1) return [id];
-  const width = String(n).length < 2 ? 2 : String(n).length;
+  const width = Math.max(String(n).length, 2);
   return Array.from({ length: n }, (_, i) => `${id}-${String(i + 1).padStart(width, '0')}`);
 }
 
