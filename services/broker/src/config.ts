@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@mekong/runtime';
 import * as z from 'zod';
+import { defaultLoginLimits, type LoginLimits } from './auth/authenticate.js';
 import type { JwtSettings } from './auth/jwt.js';
 import { BrokerError } from './errors.js';
 import type { GatewayLimits } from './gateway/connection-gateway.js';
@@ -59,6 +60,28 @@ export const brokerEnvSchema = z.object({
   ),
   MEKONG_BROKER_JWT_ISSUER: z.string().optional().describe('required `iss` of tokens'),
   MEKONG_BROKER_JWT_AUDIENCE: z.string().optional().describe('required `aud` of tokens'),
+  MEKONG_BROKER_CREDENTIALS_CHECK_MS: env
+    .positiveInt(1_000)
+    .describe('how often the credentials file is checked for changes (never on a CONNECT)'),
+  MEKONG_BROKER_LOGIN_MAX_FAILURES: env
+    .nonNegativeInt(defaultLoginLimits.maxFailuresPerUser)
+    .describe(
+      'failed logins of one username within the failure window before its logins are refused unchecked (CONNACK 0x86 / 4; 0 = no limit)',
+    ),
+  MEKONG_BROKER_LOGIN_MAX_FAILURES_PER_ADDRESS: env
+    .nonNegativeInt(defaultLoginLimits.maxFailuresPerAddress)
+    .describe(
+      'failed logins from one address (IPv6: its /64) within the failure window before its password logins are refused unchecked (0 = no limit)',
+    ),
+  MEKONG_BROKER_LOGIN_FAILURE_WINDOW_MS: env
+    .positiveInt(defaultLoginLimits.windowMs)
+    .describe('window of the failed-login counts; a successful login clears its username'),
+  MEKONG_BROKER_PASSWORD_CHECKS: env
+    .positiveInt(defaultLoginLimits.passwordChecks)
+    .describe('password checks (scrypt, on the libuv pool) running at once'),
+  MEKONG_BROKER_PASSWORD_CHECK_QUEUE: env
+    .nonNegativeInt(defaultLoginLimits.passwordCheckQueue)
+    .describe('password checks waiting for a turn; beyond, logins are refused (CONNACK 0x88 / 3)'),
   MEKONG_BROKER_ALLOW_ANONYMOUS: env
     .boolean(false)
     .describe('DEVELOPMENT ONLY: accept clients without credentials, with full rights'),
@@ -111,7 +134,10 @@ export interface BrokerConfig {
   tls?: { certFile: string; keyFile: string; caFile?: string };
   auth: {
     credentialsFile?: string;
+    /** How often the credentials file is checked for changes. */
+    credentialsCheckMs?: number;
     jwt?: JwtSettings;
+    login?: Partial<LoginLimits>;
     allowAnonymous: boolean;
     serviceDefaults: { publish: string[]; subscribe: string[] };
   };
@@ -181,6 +207,14 @@ function configFromParsedEnv(
       ...(parsed.MEKONG_BROKER_CREDENTIALS_FILE
         ? { credentialsFile: parsed.MEKONG_BROKER_CREDENTIALS_FILE }
         : {}),
+      credentialsCheckMs: parsed.MEKONG_BROKER_CREDENTIALS_CHECK_MS,
+      login: {
+        maxFailuresPerUser: parsed.MEKONG_BROKER_LOGIN_MAX_FAILURES,
+        maxFailuresPerAddress: parsed.MEKONG_BROKER_LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowMs: parsed.MEKONG_BROKER_LOGIN_FAILURE_WINDOW_MS,
+        passwordChecks: parsed.MEKONG_BROKER_PASSWORD_CHECKS,
+        passwordCheckQueue: parsed.MEKONG_BROKER_PASSWORD_CHECK_QUEUE,
+      },
       ...(jwtKey
         ? {
             jwt: {

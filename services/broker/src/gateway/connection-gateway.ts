@@ -297,7 +297,7 @@ export class ConnectionGateway {
     this.state = 'authenticating';
     this.updateFlow();
     this.ctx
-      .authenticate(packet.username, packet.password)
+      .authenticate({ username: packet.username, password: packet.password, remote: this.remote })
       .then((result) => this.guarded(() => this.onAuthenticated(packet, result)))
       .catch((error: unknown) => {
         this.ctx.logger.error({ event: 'authenticate_failed', err: error }, 'authentication failed');
