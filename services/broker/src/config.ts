@@ -1,8 +1,24 @@
 import { env, loadConfig } from '@mekong/runtime';
 import * as z from 'zod';
+import { defaultLoginLimits, type LoginLimits } from './auth/authenticate.js';
+import type { JwtSettings } from './auth/jwt.js';
 import { BrokerError } from './errors.js';
 import type { GatewayLimits } from './gateway/connection-gateway.js';
 import type { PersistenceMode } from './persistence/create-persistence.js';
+
+/** A duration in seconds: `90`, `90s`, `30m`, `24h` or `7d`. */
+function duration(fallback: string) {
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+  return z
+    .string()
+    .regex(/^\d+[smhd]?$/, { message: 'expected seconds or a duration such as 30m, 24h, 7d' })
+    .default(fallback)
+    .transform((text) => {
+      const last = text.at(-1) as keyof typeof unit;
+      return last in unit ? Number(text.slice(0, -1)) * unit[last] : Number(text);
+    })
+    .refine((seconds) => seconds > 0, { message: 'expected more than 0 seconds' });
+}
 
 /** Every setting of the broker as an environment variable, with its default and what it does. */
 export const brokerEnvSchema = z.object({
@@ -29,10 +45,43 @@ export const brokerEnvSchema = z.object({
   MEKONG_BROKER_JWT_KEY_FILE: z
     .string()
     .optional()
-    .describe('file holding the JWT HMAC secret or PEM public key'),
-  MEKONG_BROKER_JWT_KEY: z.string().optional().describe('the JWT HMAC secret or PEM public key itself'),
+    .describe('file holding the JWT HMAC secret (32+ bytes) or SPKI PEM public key ("BEGIN PUBLIC KEY")'),
+  MEKONG_BROKER_JWT_KEY: z
+    .string()
+    .optional()
+    .describe('the JWT HMAC secret or SPKI PEM public key itself; other PEM forms are refused at start'),
+  MEKONG_BROKER_JWT_ALGORITHMS: env
+    .list('')
+    .describe(
+      'accepted JWT algorithms (comma-separated), checked against the key at start; empty: all the key type allows (a secret HS256/384/512, RSA RS*/PS*, EC ES*, Ed25519 EdDSA)',
+    ),
+  MEKONG_BROKER_JWT_MAX_LIFETIME: duration('24h').describe(
+    'longest JWT lifetime accepted, exp − iat (exp − now without iat), in seconds or as 30m, 24h, 7d; tokens without exp are refused',
+  ),
   MEKONG_BROKER_JWT_ISSUER: z.string().optional().describe('required `iss` of tokens'),
   MEKONG_BROKER_JWT_AUDIENCE: z.string().optional().describe('required `aud` of tokens'),
+  MEKONG_BROKER_CREDENTIALS_CHECK_MS: env
+    .positiveInt(1_000)
+    .describe('how often the credentials file is checked for changes (never on a CONNECT)'),
+  MEKONG_BROKER_LOGIN_MAX_FAILURES: env
+    .nonNegativeInt(defaultLoginLimits.maxFailuresPerUser)
+    .describe(
+      'failed logins of one username within the failure window before its logins are refused unchecked (CONNACK 0x86 / 4; 0 = no limit)',
+    ),
+  MEKONG_BROKER_LOGIN_MAX_FAILURES_PER_ADDRESS: env
+    .nonNegativeInt(defaultLoginLimits.maxFailuresPerAddress)
+    .describe(
+      'failed logins from one address (IPv6: its /64) within the failure window before its password logins are refused unchecked (0 = no limit)',
+    ),
+  MEKONG_BROKER_LOGIN_FAILURE_WINDOW_MS: env
+    .positiveInt(defaultLoginLimits.windowMs)
+    .describe('window of the failed-login counts; a successful login clears its username'),
+  MEKONG_BROKER_PASSWORD_CHECKS: env
+    .positiveInt(defaultLoginLimits.passwordChecks)
+    .describe('password checks (scrypt, on the libuv pool) running at once'),
+  MEKONG_BROKER_PASSWORD_CHECK_QUEUE: env
+    .nonNegativeInt(defaultLoginLimits.passwordCheckQueue)
+    .describe('password checks waiting for a turn; beyond, logins are refused (CONNACK 0x88 / 3)'),
   MEKONG_BROKER_ALLOW_ANONYMOUS: env
     .boolean(false)
     .describe('DEVELOPMENT ONLY: accept clients without credentials, with full rights'),
@@ -121,7 +170,10 @@ export interface BrokerConfig {
   tls?: { certFile: string; keyFile: string; caFile?: string };
   auth: {
     credentialsFile?: string;
-    jwt?: { key: string; issuer?: string; audience?: string };
+    /** How often the credentials file is checked for changes. */
+    credentialsCheckMs?: number;
+    jwt?: JwtSettings;
+    login?: Partial<LoginLimits>;
     allowAnonymous: boolean;
     serviceDefaults: { publish: string[]; subscribe: string[] };
   };
@@ -193,10 +245,20 @@ function configFromParsedEnv(
       ...(parsed.MEKONG_BROKER_CREDENTIALS_FILE
         ? { credentialsFile: parsed.MEKONG_BROKER_CREDENTIALS_FILE }
         : {}),
+      credentialsCheckMs: parsed.MEKONG_BROKER_CREDENTIALS_CHECK_MS,
+      login: {
+        maxFailuresPerUser: parsed.MEKONG_BROKER_LOGIN_MAX_FAILURES,
+        maxFailuresPerAddress: parsed.MEKONG_BROKER_LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowMs: parsed.MEKONG_BROKER_LOGIN_FAILURE_WINDOW_MS,
+        passwordChecks: parsed.MEKONG_BROKER_PASSWORD_CHECKS,
+        passwordCheckQueue: parsed.MEKONG_BROKER_PASSWORD_CHECK_QUEUE,
+      },
       ...(jwtKey
         ? {
             jwt: {
               key: jwtKey,
+              algorithms: parsed.MEKONG_BROKER_JWT_ALGORITHMS,
+              maxLifetimeSeconds: parsed.MEKONG_BROKER_JWT_MAX_LIFETIME,
               ...(parsed.MEKONG_BROKER_JWT_ISSUER ? { issuer: parsed.MEKONG_BROKER_JWT_ISSUER } : {}),
               ...(parsed.MEKONG_BROKER_JWT_AUDIENCE ? { audience: parsed.MEKONG_BROKER_JWT_AUDIENCE } : {}),
             },

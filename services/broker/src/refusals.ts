@@ -5,6 +5,10 @@ import { ReasonCode } from './protocol/reason-codes.js';
 export const refusals = {
   bad_credentials: { code: 'MEKONG_BROKER_BAD_CREDENTIALS', reasonCode: ReasonCode.badUserNameOrPassword },
   not_authorized: { code: 'MEKONG_BROKER_NOT_AUTHORIZED', reasonCode: ReasonCode.notAuthorized },
+  /** Too many failed logins of the username or from the address: refused without checking the password. */
+  login_throttled: { code: 'MEKONG_BROKER_LOGIN_THROTTLED', reasonCode: ReasonCode.badUserNameOrPassword },
+  /** The password checks and their queue are full (CONNACK 0x88 / 3 server unavailable). */
+  auth_busy: { code: 'MEKONG_BROKER_AUTH_BUSY', reasonCode: ReasonCode.serverUnavailable },
   topic_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
   will_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },
   retain_not_allowed: { code: 'MEKONG_TOPIC_NOT_ALLOWED', reasonCode: ReasonCode.notAuthorized },

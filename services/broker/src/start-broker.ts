@@ -66,7 +66,7 @@ export async function startBroker(
     );
   }
   const credentials = config.auth.credentialsFile
-    ? await CredentialStore.open(config.auth.credentialsFile)
+    ? await CredentialStore.open(config.auth.credentialsFile, config.auth.credentialsCheckMs) // broker-auth: check interval
     : undefined;
   const jwt = config.auth.jwt ? await createJwtVerifier(config.auth.jwt) : undefined;
   const authenticate = createAuthenticator({
@@ -74,6 +74,7 @@ export async function startBroker(
     ...(jwt ? { jwt } : {}),
     allowAnonymous: config.auth.allowAnonymous,
     serviceDefaults: config.auth.serviceDefaults,
+    ...(config.auth.login ? { login: config.auth.login } : {}), // broker-auth: login throttle and check limits
   });
 
   const storage = await createStorage(config.persistence);
@@ -202,6 +203,7 @@ export async function startBroker(
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       for (const gateway of gateways) gateway.shutdown();
       await storage.close();
+      credentials?.close(); // broker-auth: stop checking the credentials file
       await ops?.close();
       logger.info({ event: 'broker_stopped' }, 'MQTT broker stopped');
     })();

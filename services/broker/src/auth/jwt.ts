@@ -1,9 +1,9 @@
 import { isValidLevelName } from '@mekong/contracts';
-import { importSPKI, type JWTPayload, jwtVerify } from 'jose';
+import { type JWTPayload, jwtVerify } from 'jose';
 import * as z from 'zod';
-import { BrokerError } from '../errors.js';
 import type { Identity } from './identity.js';
 import { roles } from './identity.js';
+import { readJwtKey } from './jwt-key.js';
 
 /**
  * The `mekong` claim of a token: the same rights a credentials-file entry carries. `sub` is the
@@ -23,13 +23,21 @@ const claimSchema = z.object({
 export type MekongClaim = z.input<typeof claimSchema>;
 
 export interface JwtSettings {
-  /** An HMAC secret (HS256), or a PEM public key (`-----BEGIN PUBLIC KEY-----`, RS256/ES256/EdDSA). */
+  /** An HMAC secret, or an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`): see `readJwtKey`. */
   key: string;
   /** Required `iss`, when set. */
   issuer?: string;
   /** Required `aud`, when set. */
   audience?: string;
+  /** Accepted `alg` values, each checked against the key at start; empty or absent: all the key allows. */
+  algorithms?: readonly string[];
+  /** Longest accepted lifetime in seconds: `exp − iat`, and `exp − now`. Default 24 h. */
+  maxLifetimeSeconds?: number;
 }
+
+export const DEFAULT_JWT_MAX_LIFETIME_S = 24 * 3600;
+/** Clock difference tolerated between the token issuer and the broker, for the lifetime. */
+const CLOCK_TOLERANCE_S = 30;
 
 export type JwtVerifier = (token: string) => Promise<
   | (Omit<Identity, 'publish' | 'subscribe'> & {
@@ -39,44 +47,39 @@ export type JwtVerifier = (token: string) => Promise<
   | undefined
 >;
 
-/** A token verifier; undefined from it means "not a valid token" (bad signature, expired, wrong claims). */
+/**
+ * A token verifier; undefined from it means "not a valid token" (bad signature, an algorithm the key
+ * does not allow, no `exp`, expired, too long-lived, wrong claims). A key the broker refuses throws
+ * MEKONG_BROKER_BAD_CONFIG here, at start.
+ */
 export async function createJwtVerifier(settings: JwtSettings): Promise<JwtVerifier> {
-  const pem = settings.key.trim();
-  const isPublicKey = pem.startsWith('-----BEGIN PUBLIC KEY-----');
-  if (!isPublicKey && Buffer.byteLength(pem) < 32) {
-    throw new BrokerError('MEKONG_BROKER_BAD_CONFIG', 'the JWT secret must be at least 32 bytes');
-  }
-  const algorithms = isPublicKey ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
-  const keys = isPublicKey ? await importPublicKeys(pem) : [new TextEncoder().encode(pem)];
+  const { key, algorithms } = readJwtKey(settings.key, settings.algorithms);
+  const maxLifetime = settings.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
   return async (token) => {
-    for (const key of keys) {
-      try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms,
-          ...(settings.issuer ? { issuer: settings.issuer } : {}),
-          ...(settings.audience ? { audience: settings.audience } : {}),
-        });
-        return identityFromPayload(payload);
-      } catch {
-        // next key, or not valid
-      }
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms,
+        requiredClaims: ['exp'],
+        ...(settings.issuer ? { issuer: settings.issuer } : {}),
+        ...(settings.audience ? { audience: settings.audience } : {}),
+      });
+      if (!withinLifetime(payload, maxLifetime, Date.now() / 1000)) return undefined;
+      return identityFromPayload(payload);
+    } catch {
+      return undefined;
     }
-    return undefined;
   };
 }
 
-async function importPublicKeys(pem: string) {
-  const keys = [];
-  for (const alg of ['RS256', 'ES256', 'EdDSA']) {
-    try {
-      keys.push(await importSPKI(pem, alg));
-    } catch {
-      // the key is not of this type
-    }
-  }
-  if (keys.length === 0)
-    throw new BrokerError('MEKONG_BROKER_BAD_CONFIG', 'the JWT public key could not be read');
-  return keys;
+/**
+ * `exp − iat` (how long the issuer made it valid) and `exp − now` (how long it stays valid, so a
+ * future `iat` cannot stretch it) both within `maxLifetime`.
+ */
+function withinLifetime(payload: JWTPayload, maxLifetime: number, now: number): boolean {
+  const exp = payload.exp;
+  if (typeof exp !== 'number') return false;
+  if (exp - now > maxLifetime + CLOCK_TOLERANCE_S) return false;
+  return payload.iat === undefined || exp - payload.iat <= maxLifetime;
 }
 
 function identityFromPayload(payload: JWTPayload) {

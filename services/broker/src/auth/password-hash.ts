@@ -22,6 +22,15 @@ export async function hashPassword(
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/**
+ * A hash no password matches, with the default cost: checking a password against it takes as long as
+ * against a real one, so an unknown username answers as slowly as a known one with a wrong password.
+ */
+export function unmatchableHash(): string {
+  const { N, r, p } = DEFAULT_COST;
+  return `scrypt$${N}$${r}$${p}$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`;
+}
+
 /** True when `password` matches `encoded`; false for a wrong password or an unreadable hash. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parts = encoded.split('$');

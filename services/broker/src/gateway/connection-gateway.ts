@@ -335,7 +335,7 @@ export class ConnectionGateway {
     this.state = 'authenticating';
     this.updateFlow();
     this.ctx
-      .authenticate(packet.username, packet.password)
+      .authenticate({ username: packet.username, password: packet.password, remote: this.remote })
       .then(async (result) => {
         const owner = result.ok
           ? await this.ctx.owners.ownerOf(this.clientIdFor(packet, result.identity))

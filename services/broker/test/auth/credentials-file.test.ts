@@ -6,6 +6,7 @@ import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { CredentialStore, passwd } from '../../src/auth/credentials-file.js';
 import { verifyPassword } from '../../src/auth/password-hash.js';
 
+const remote = '127.0.0.1:50000';
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mekong-cred-'));
@@ -48,24 +49,56 @@ describe('passwd and the credentials file', () => {
   it('is read again after passwd adds a device, without a restart', async () => {
     const file = join(dir, 'c.json');
     await passwd(file, { username: 'admin', password: 'long-enough-1', role: 'admin' });
-    const store = await CredentialStore.open(file);
+    const store = await CredentialStore.open(file, 50);
     const authenticate = createAuthenticator({
       credentials: store,
       allowAnonymous: false,
       serviceDefaults: { publish: [], subscribe: [] },
     });
-    expect(await authenticate('press-9', Buffer.from('long-enough-9'))).toMatchObject({
+    expect(
+      await authenticate({ username: 'press-9', password: Buffer.from('long-enough-9'), remote }),
+    ).toMatchObject({
       ok: false,
       reason: 'bad_credentials',
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await passwd(file, { username: 'press-9', password: 'long-enough-9', role: 'device', cell: 'a/b/c/d/e' });
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
-    const result = await authenticate('press-9', Buffer.from('long-enough-9'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const result = await authenticate({
+      username: 'press-9',
+      password: Buffer.from('long-enough-9'),
+      remote,
+    });
     expect(result).toMatchObject({
       ok: true,
       identity: { username: 'press-9', role: 'device', cell: 'a/b/c/d/e' },
     });
-    expect(await authenticate(undefined, undefined)).toEqual({ ok: false, reason: 'not_authorized' });
+    store.close();
+    expect(await authenticate({ username: undefined, password: undefined, remote })).toEqual({
+      ok: false,
+      reason: 'not_authorized',
+    });
+  });
+
+  it('answers lookups from memory; a changed file is read again by check() (its timer), never by a lookup', async () => {
+    const file = join(dir, 'd.json');
+    await passwd(file, { username: 'admin', password: 'long-enough-1', role: 'admin' });
+    const store = await CredentialStore.open(file, 60_000);
+    try {
+      const found = store.lookup('admin');
+      expect(found).not.toBeInstanceOf(Promise);
+      expect(found).toMatchObject({ role: 'admin' });
+      await passwd(file, { username: 'svc', password: 'long-enough-2', role: 'service' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(store.lookup('svc')).toBeUndefined();
+      const generation = store.generation;
+      await store.check();
+      expect(store.lookup('svc')).toMatchObject({ role: 'service' });
+      expect(store.generation).toBe(generation + 1);
+      await store.check();
+      expect(store.generation).toBe(generation + 1);
+    } finally {
+      store.close();
+    }
   });
 });
