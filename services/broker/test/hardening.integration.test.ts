@@ -27,7 +27,7 @@ let t: TestBroker;
 const open: MqttClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestBroker((config) => {
+  t = await startTestBroker(async (config) => {
     config.limits.maxConnectionsPerIdentity = 3;
     config.limits.maxSubscriptions = 5;
     config.limits.maxPendingPerAddress = 8;
@@ -35,20 +35,16 @@ beforeAll(async () => {
     config.limits.publishRate.device = 10;
     config.limits.publishBurst = 10;
     config.wsOrigins = ['https://dashboard.example'];
-  });
-  // `dev` is a prefix of `dev-a`: the pair behind the session takeover of issue 10.
-  await passwd(t.credentialsFile, { username: 'dev', password: PASSWORD, role: 'device', cell: CELL_DEV });
-  await passwd(t.credentialsFile, {
-    username: 'dev-a',
-    password: PASSWORD,
-    role: 'device',
-    cell: CELL_DEV_A,
-  });
-  await passwd(t.credentialsFile, {
-    username: 'subscriber',
-    password: PASSWORD,
-    role: 'service',
-    subscribe: ['mekong/#'],
+    const file = config.auth.credentialsFile as string;
+    // `dev` is a prefix of `dev-a`: the pair behind the session takeover of issue 10.
+    await passwd(file, { username: 'dev', password: PASSWORD, role: 'device', cell: CELL_DEV });
+    await passwd(file, { username: 'dev-a', password: PASSWORD, role: 'device', cell: CELL_DEV_A });
+    await passwd(file, {
+      username: 'subscriber',
+      password: PASSWORD,
+      role: 'service',
+      subscribe: ['mekong/#'],
+    });
   });
 });
 

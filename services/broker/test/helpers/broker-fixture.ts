@@ -36,7 +36,7 @@ export async function writeTestCredentials(file: string): Promise<void> {
 
 /** A broker on free ports of `::` with the test users, plus whatever `adjust` changes in its config. */
 export async function startTestBroker(
-  adjust: (config: BrokerConfig) => void = () => {},
+  adjust: (config: BrokerConfig) => void | Promise<void> = () => {},
 ): Promise<TestBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'mekong-broker-'));
   const credentialsFile = join(dir, 'credentials.json');
@@ -45,7 +45,7 @@ export async function startTestBroker(
   config.ports = { tcp: 0, ws: 0, tls: 0, http: 0 };
   config.auth.credentialsFile = credentialsFile;
   config.drainTimeoutMs = 1_000;
-  adjust(config);
+  await adjust(config);
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
