@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectEveryMessageDelivered, publishStream } from './helpers/delivery.js';
-import { waitForMetric } from './helpers/observe.js';
+import { healthOf, metricValue, pollUntil, readKafka, waitForMetric } from './helpers/observe.js';
 import {
   freePort,
   kafkaInfluxTestConfig,
@@ -46,6 +48,7 @@ async function startMqttKafkaProcess(
   clientId: string,
   enterprise: string,
   httpPort: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   const service = await spawnService(
     MQTT_KAFKA_MAIN,
@@ -58,6 +61,7 @@ async function startMqttKafkaProcess(
       MEKONG_KAFKA_BROKERS: brokers.join(','),
       MEKONG_MQTT_KAFKA_HTTP_PORT: String(httpPort),
       MEKONG_MQTT_KAFKA_RETRY_MAX_MS: '2000',
+      ...extraEnv,
     },
     httpPort,
     pipeline.dir,
@@ -68,7 +72,11 @@ async function startMqttKafkaProcess(
   return service;
 }
 
-async function startKafkaInfluxProcess(groupId: string, httpPort: number): Promise<ServiceProcess> {
+async function startKafkaInfluxProcess(
+  groupId: string,
+  httpPort: number,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const influx = devstack.influxdb;
   const service = await spawnService(
     KAFKA_INFLUX_MAIN,
@@ -81,6 +89,7 @@ async function startKafkaInfluxProcess(groupId: string, httpPort: number): Promi
       MEKONG_INFLUX_BUCKET: influx.bucket,
       MEKONG_KAFKA_INFLUX_HTTP_PORT: String(httpPort),
       MEKONG_KAFKA_INFLUX_RETRY_MAX_MS: '2000',
+      ...extraEnv,
     },
     httpPort,
     pipeline.dir,
@@ -98,8 +107,13 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
     );
     closers.push(() => kafkaInflux.close());
     const port = await freePort();
-    const first = await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
+    // The first process holds each record up to 500 ms before it goes to Kafka, and its PUBACK with it:
+    // at the kill there are messages it received and never acknowledged.
+    const first = await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port, {
+      MEKONG_MQTT_KAFKA_LINGER_MS: '500',
+    });
 
+    let published = false;
     const stream = publishStream({
       port: pipeline.broker.ports.tcp,
       cells: cellsA,
@@ -107,6 +121,8 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       baseMs: baseTime(),
       chunk: 10,
       everyMs: 40,
+    }).then(() => {
+      published = true;
     });
     await waitForMetric(port, 'mekong_mqtt_kafka_records_sent_total', {
       atLeast: 300,
@@ -114,8 +130,12 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       what: 'records sent before the kill',
       intervalMs: 50,
     });
+    const receivedByFirst = await metricValue(port, 'mekong_mqtt_kafka_messages_received_total');
+    const inflight = await metricValue(port, 'mekong_mqtt_kafka_inflight_messages');
+    // Mid-stream: the devices are still publishing and the bridge holds unacknowledged messages.
+    expect({ published, inflight: inflight > 0 }).toEqual({ published: false, inflight: true });
     expect(await first.kill('SIGKILL')).toBeNull();
-    await sleep(1_000);
+    await sleep(1_000); // the bridge stays down a while: the broker queues for its session meanwhile
     await startMqttKafkaProcess('bridge-crash', mqttKafkaCrash, port);
     await stream;
 
@@ -127,8 +147,13 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       perCell: PER_CELL,
       timeoutMs: 90_000,
     });
+    // Each message reached a bridge at least once; the two processes together received more than were
+    // published only if the broker delivered again what the first had received and not acknowledged.
+    const receivedBySecond = await metricValue(port, 'mekong_mqtt_kafka_messages_received_total');
+    const redelivered = receivedByFirst + receivedBySecond - cellsA.length * PER_CELL;
+    expect(redelivered).toBeGreaterThan(0);
     console.info(
-      `MQTT → Kafka bridge kill: ${report.kafkaDuplicates} duplicates in Kafka, ${report.influxPoints} points for ${cellsA.length * PER_CELL} messages`,
+      `MQTT → Kafka bridge kill: ≥ ${redelivered} redelivered, ${report.kafkaDuplicates} duplicates in Kafka, ${report.influxPoints} points for ${cellsA.length * PER_CELL} messages`,
     );
     // The next test must be the only writer of its points.
     await closeAll();
@@ -141,8 +166,12 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
     closers.push(() => mqttKafka.close());
     const port = await freePort();
     const groupId = `e2e-${kafkaInfluxCrash}`;
-    const first = await startKafkaInfluxProcess(groupId, port);
+    // The first process holds what it read up to 500 ms before writing it (and committing its offsets).
+    const first = await startKafkaInfluxProcess(groupId, port, {
+      MEKONG_KAFKA_INFLUX_FLUSH_INTERVAL_MS: '500',
+    });
 
+    let published = false;
     const stream = publishStream({
       port: pipeline.broker.ports.tcp,
       cells: cellsB,
@@ -150,6 +179,8 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       baseMs: baseTime(),
       chunk: 10,
       everyMs: 40,
+    }).then(() => {
+      published = true;
     });
     await waitForMetric(port, 'mekong_kafka_influx_points_written_total', {
       atLeast: 300,
@@ -157,7 +188,21 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       what: 'points written before the kill',
       intervalMs: 50,
     });
+    // Mid-stream: the devices are still publishing and the bridge holds points it read and has not written.
+    const held = await pollUntil(
+      async () => {
+        const influx = (await healthOf(port)).components.influxdb as { detail?: { pendingPoints?: number } };
+        return influx?.detail;
+      },
+      (detail) => (detail?.pendingPoints ?? 0) > 0,
+      10_000,
+      (detail) => `no points held: ${JSON.stringify(detail)}`,
+      20,
+    );
+    expect({ published, held: (held?.pendingPoints ?? 0) > 0 }).toEqual({ published: false, held: true });
     expect(await first.kill('SIGKILL')).toBeNull();
+    const killedAt = Date.now();
+    const committed = await committedOffsets(groupId, countTopic);
     await startKafkaInfluxProcess(groupId, port);
     await stream;
 
@@ -169,5 +214,33 @@ describe('a bridge process killed with SIGKILL mid-stream and started again', ()
       perCell: PER_CELL,
       timeoutMs: 90_000,
     });
+    // Read again: records the bridge had received well before the kill (so the first process had read
+    // them) lie at or after the group's committed offsets, where the second process starts.
+    const rows = await readKafka(brokers, countTopic, `${kafkaInfluxCrash}/`);
+    const uncommitted = rows.filter((row) => row.offset >= (committed.get(row.partition) ?? 0));
+    const readBeforeTheKill = uncommitted.filter(
+      (row) => Number(row.headers[KAFKA_HEADERS.receivedAt]) < killedAt - 200,
+    );
+    expect(readBeforeTheKill.length).toBeGreaterThan(0);
+    const readBySecond = await metricValue(port, 'mekong_kafka_influx_records_total', { topic: countTopic });
+    expect(readBySecond).toBeGreaterThanOrEqual(uncommitted.length);
   });
 });
+
+const countTopic = kafkaTopicFor('count');
+
+/** The committed offset of each partition of `topic` for `groupId` (partitions without one left out). */
+async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+  const admin = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offsets = new Map<number, number>();
+    for (const { partition, offset } of entry?.partitions ?? []) {
+      if (Number(offset) >= 0) offsets.set(partition, Number(offset));
+    }
+    return offsets;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,7 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { withInstallLock } from '../src/install-lock.js';
 
@@ -10,13 +9,21 @@ describe('install lock', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mekong-lock-'));
     const events: string[] = [];
     const messages: string[] = [];
+    // The holder keeps the lock until the other has been told to wait: no race on timing.
+    let waiterTold = () => {};
+    const told = new Promise<void>((resolve) => {
+      waiterTold = resolve;
+    });
     const install = (name: string) =>
       withInstallLock(
         dir,
-        (message) => messages.push(message),
+        (message) => {
+          messages.push(message);
+          if (message.includes('waiting for another install')) waiterTold();
+        },
         async () => {
           events.push(`${name} start`);
-          await sleep(300);
+          await told;
           events.push(`${name} end`);
           return name;
         },

@@ -423,9 +423,10 @@ describe('hand-derived cases', () => {
     expect(() =>
       computeKpis([], { timezone: hcm, products: [{ id: 'x', idealCycleSeconds: 1 }] }, { from: 10, to: 5 }),
     ).toThrow(/to: `to` must be after `from`/);
-    expect(() =>
+    // A 5 ms range is valid: no events and no lines give no records, nothing rejected, nothing counted.
+    expect(
       computeKpis([], { timezone: hcm, products: [{ id: 'x', idealCycleSeconds: 1 }] }, { from: 0, to: 5 }),
-    ).not.toThrow();
+    ).toMatchObject({ records: [], rejected: [], stats: { accepted: 0, duplicates: 0, cells: 0, lines: 0 } });
     expect(() => computeKpis([], { timezone: 'nowhere', products: [] }, { from: 0, to: 5 })).toThrow(
       KpiError,
     );
@@ -600,5 +601,209 @@ describe('property: a window equals the sum of its two halves', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+// ---- every flag and null reason, each from a case that produces it ------------------------------
+
+describe('flags and null reasons', () => {
+  const lineTwo = 'acme/hcm/assembly/line-2';
+  const lineTwoCell = `${lineTwo}/press-1`;
+  const hour = { from: shiftStart, to: shiftStart + hourMs };
+  const product = { timezone: hcm, products: [{ id: 'x', idealCycleSeconds: 1 }] };
+
+  it('state_conflicts: two states of one cell at one instant; the later seq wins', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.state(cellA, 0, 'down', 'x');
+    const record = only(computeKpis(script.events, product, { ...hour, level: 'cell' }).records, 'cell');
+    expect(record.flags).toContain('state_conflicts');
+    // `down` (seq 1) holds the whole hour: no run time, 60 min of downtime.
+    expect(record).toMatchObject({ aptSeconds: 0, downSeconds: 3_600 });
+
+    const agreeing = new EventScript(shiftStart);
+    agreeing.state(cellA, 0, 'running', 'x');
+    const clean = only(computeKpis(agreeing.events, product, { ...hour, level: 'cell' }).records, 'cell');
+    expect(clean.flags).not.toContain('state_conflicts');
+  });
+
+  it('units_without_product: units with no product on the count or the state make the ideal figures null', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running');
+    script.count(cellA, 30, 100, 0);
+    const record = only(computeKpis(script.events, product, { ...hour, level: 'cell' }).records, 'cell');
+    expect(record.flags).toContain('units_without_product');
+    expect(record.flags).not.toContain('missing_ideal_cycle_time');
+    for (const field of [
+      'iotSeconds',
+      'gotSeconds',
+      'performance',
+      'quality',
+      'oee',
+      'nee',
+      'teep',
+    ] as const) {
+      expect(record[field]).toBeNull();
+      expect(record.nullReasons[field]).toBe('units_without_product');
+    }
+    // Availability needs no ideal cycle time: it stays 1.
+    expect(record.availability).toBe(1);
+  });
+
+  it.each([
+    // b clocks out at 10 with no clock-in: ignored. a: 0–60 → 1 labour hour.
+    [
+      'clock_out_without_clock_in',
+      [
+        [0, 'clock_in', 'a'],
+        [10, 'clock_out', 'b'],
+        [60, 'clock_out', 'a'],
+      ],
+    ],
+    // a clocks in again at 20: ignored, the first clock-in stands. a: 0–60 → 1 labour hour.
+    [
+      'clock_in_while_clocked_in',
+      [
+        [0, 'clock_in', 'a'],
+        [20, 'clock_in', 'a'],
+        [60, 'clock_out', 'a'],
+      ],
+    ],
+    [
+      '',
+      [
+        [0, 'clock_in', 'a'],
+        [60, 'clock_out', 'a'],
+      ],
+    ],
+  ] as const)('%s: a clock event out of turn is ignored and flagged', (flag, clocks) => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    for (const [minute, event, worker] of clocks) script.clock(lineOne, minute, event, worker);
+    const line = only(computeKpis(script.events, product, { ...hour, level: 'line' }).records, 'line');
+    const clockFlags = line.flags.filter(
+      (f) => f === 'clock_out_without_clock_in' || f === 'clock_in_while_clocked_in',
+    );
+    expect(clockFlags).toEqual(flag === '' ? [] : [flag]);
+    expect(line.labourHours).toBe(1);
+  });
+
+  it('line output: the output cell’s good units, else the sum over cells, flagged line_output_summed_over_cells', () => {
+    // A makes 300 good, B 100 good; one worker 06:00–07:00 → 1 labour hour.
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.state(cellB, 0, 'running', 'x');
+    script.count(cellA, 30, 300, 0);
+    script.count(cellB, 30, 100, 0);
+    script.clock(lineOne, 0, 'clock_in', 'a');
+    script.clock(lineOne, 60, 'clock_out', 'a');
+    const lineOf = (lines: MasterDataInput['lines']) =>
+      only(computeKpis(script.events, { ...product, lines }, { ...hour, level: 'line' }).records, 'line');
+    const summed = lineOf([{ path: lineOne }]);
+    expect(summed.flags).toContain('line_output_summed_over_cells');
+    expect(summed.goodUnitsPerLabourHour).toBe(400);
+    const fromOutputCell = lineOf([{ path: lineOne, outputCell: cellB }]);
+    expect(fromOutputCell.flags).not.toContain('line_output_summed_over_cells');
+    expect(fromOutputCell.goodUnitsPerLabourHour).toBe(100);
+  });
+
+  it('no_bottleneck_configured, and bottleneck_missing_on_some_lines when only some have one', () => {
+    // Line 1: A runs the hour, 3 000 good at 1 s → bottleneck OEE 3000 / 3600. Line 2: no bottleneck.
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.count(cellA, 30, 3_000, 0);
+    script.state(lineTwoCell, 0, 'running', 'x');
+    script.count(lineTwoCell, 30, 1_000, 0);
+    const { records } = computeKpis(
+      script.events,
+      { ...product, lines: [{ path: lineOne, bottleneckCell: cellA }, { path: lineTwo }] },
+      { ...hour, level: ['line', 'site'] },
+    );
+    const withBottleneck = only(records, 'line', lineOne);
+    expect(withBottleneck.bottleneckOee).toBeCloseTo(3_000 / 3_600, 12);
+    expect(withBottleneck.flags).not.toContain('bottleneck_missing_on_some_lines');
+    const without = only(records, 'line', lineTwo);
+    expect(without.bottleneckOee).toBeNull();
+    expect(without.nullReasons.bottleneckOee).toBe('no_bottleneck_configured');
+    const site = only(records, 'site');
+    expect(site.flags).toContain('bottleneck_missing_on_some_lines');
+    expect(site.bottleneckOee).toBeCloseTo(3_000 / 3_600, 12);
+  });
+
+  it('not_a_cell_figure: a cell has no labour, bottleneck or value-added figures', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    const record = only(computeKpis(script.events, product, { ...hour, level: 'cell' }).records, 'cell');
+    for (const field of [
+      'bottleneckOee',
+      'labourHours',
+      'averageHeadcount',
+      'goodUnitsPerLabourHour',
+      'standardHoursPerLabourHour',
+      'valueAddedVnd',
+      'valueAddedPerWorkerVnd',
+    ] as const) {
+      expect(record[field]).toBeNull();
+      expect(record.nullReasons[field]).toBe('not_a_cell_figure');
+    }
+  });
+
+  it('no_labour_hours: a line that sent no labour has no units per labour hour', () => {
+    const script = new EventScript(shiftStart);
+    script.state(cellA, 0, 'running', 'x');
+    script.count(cellA, 30, 100, 0);
+    const line = only(computeKpis(script.events, product, { ...hour, level: 'line' }).records, 'line');
+    expect(line.labourHours).toBe(0);
+    expect(line.goodUnitsPerLabourHour).toBeNull();
+    expect(line.nullReasons.goodUnitsPerLabourHour).toBe('no_labour_hours');
+    expect(line.standardHoursPerLabourHour).toBeNull();
+    expect(line.nullReasons.standardHoursPerLabourHour).toBe('no_labour_hours');
+  });
+
+  it('no_labour_hours and no_headcount: value added per hour and per worker with no labour measured or given', () => {
+    // VA = 5e9 − 3e9 = 2e9 VND for March; no labour events, no roster, no HR figures.
+    const script = new EventScript(at('2026-03-01T00:00:00+07:00'));
+    script.state(cellA, 0, 'running', 'x');
+    const { records } = computeKpis(
+      script.events,
+      {
+        ...product,
+        financials: [
+          {
+            path: 'acme',
+            period: '2026-03',
+            grossOutputVnd: 5e9,
+            intermediateConsumptionVnd: 3e9,
+            priceIndex: 1,
+          },
+        ],
+      },
+      {
+        from: '2026-03-01T00:00:00+07:00',
+        to: '2026-04-01T00:00:00+07:00',
+        window: 'month',
+        level: 'enterprise',
+      },
+    );
+    const enterprise = only(records, 'enterprise');
+    expect(enterprise.valueAddedVnd).toBe(2e9);
+    expect(enterprise.valueAddedPerLabourHourVnd).toBeNull();
+    expect(enterprise.nullReasons.valueAddedPerLabourHourVnd).toBe('no_labour_hours');
+    expect(enterprise.valueAddedPerWorkerVnd).toBeNull();
+    expect(enterprise.nullReasons.valueAddedPerWorkerVnd).toBe('no_headcount');
+  });
+
+  it('no_time: a line with labour but no cell has no time to divide by', () => {
+    // Only clock events: AT = 0, so utilisation (PBT / AT) has no time; labour is still counted.
+    const script = new EventScript(shiftStart);
+    script.clock(lineOne, 0, 'clock_in', 'a');
+    script.clock(lineOne, 60, 'clock_out', 'a');
+    const line = only(computeKpis(script.events, product, { ...hour, level: 'line' }).records, 'line');
+    expect(line.atSeconds).toBe(0);
+    expect(line.utilisation).toBeNull();
+    expect(line.nullReasons.utilisation).toBe('no_time');
+    expect(line.teep).toBeNull();
+    expect(line.nullReasons.teep).toBe('no_time');
+    expect(line.labourHours).toBe(1);
   });
 });

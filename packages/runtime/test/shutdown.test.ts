@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RuntimeError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { createShutdown } from '../src/shutdown.js';
@@ -22,7 +22,7 @@ describe('createShutdown', () => {
     const order: string[] = [];
     const shutdown = createShutdown({ logger });
     shutdown.add('listeners', async () => {
-      await sleep(5);
+      await sleep(5); // a hook that takes a while: not a wait for a condition
       order.push('listeners');
     });
     shutdown.add('storage', () => {
@@ -66,7 +66,7 @@ describe('createShutdown', () => {
     });
     const uninstall = shutdown.installSignalHandlers();
     process.emit('SIGTERM', 'SIGTERM');
-    await sleep(20);
+    await vi.waitFor(() => expect(exits).toEqual([0]));
     uninstall();
     expect(closed).toBe(true);
     expect(exits).toEqual([0]);

@@ -52,6 +52,37 @@ export async function readKafka(brokers: string[], topic: string, keyPrefix: str
   return rows;
 }
 
+/** The value of one record, byte for byte, read with kcat (its JSON output replaces invalid UTF-8). */
+export async function readKafkaValue(
+  brokers: string[],
+  topic: string,
+  partition: number,
+  offset: number,
+): Promise<Buffer> {
+  const { stdout } = await execFileAsync(
+    'kcat',
+    [
+      '-b',
+      brokers.join(','),
+      '-C',
+      '-t',
+      topic,
+      '-p',
+      String(partition),
+      '-o',
+      String(offset),
+      '-c',
+      '1',
+      '-e',
+      '-q',
+      '-f',
+      '%s',
+    ],
+    { timeout: 60_000, encoding: 'buffer' },
+  );
+  return stdout;
+}
+
 /** `${cell path}#${seq}` of a telemetry record, from its MQTT topic header and JSON value. */
 export function recordKey(row: KafkaRow): string {
   const topic = row.headers[KAFKA_HEADERS.mqttTopic] ?? '';

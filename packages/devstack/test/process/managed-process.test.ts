@@ -1,8 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   isProcessAlive,
   killProcess,
@@ -23,7 +22,7 @@ describe('managed processes', () => {
       join(dir, 'out.log'),
     );
     try {
-      await sleep(200);
+      await vi.waitFor(async () => expect(await readFile(join(dir, 'out.log'), 'utf8')).toContain('started'));
       expect(isProcessAlive(pid, marker)).toBe(true);
       expect(isProcessAlive(pid, join(dir, 'someone-else'))).toBe(false);
       expect(await readFile(join(dir, 'out.log'), 'utf8')).toContain('started');
@@ -41,23 +40,30 @@ describe('managed processes', () => {
       { command: 'sh', args: ['-c', `sleep 60 & echo $! > ${childPidFile}; wait # ${marker}`] },
       join(dir, 'out.log'),
     );
-    await sleep(300);
-    const childPid = Number((await readFile(childPidFile, 'utf8')).trim());
+    const childPid = await vi.waitFor(async () => {
+      const text = await readFile(childPidFile, 'utf8');
+      expect(text).toMatch(/^\d+\n$/);
+      return Number(text.trim());
+    });
     expect(isProcessAlive(childPid, 'sleep')).toBe(true);
     await stopProcess(pid, marker, 5_000);
     expect(isProcessAlive(pid, marker)).toBe(false);
-    await sleep(100);
-    expect(isProcessAlive(childPid, 'sleep')).toBe(false);
+    // The child sleeps 60 s: only the group's signal ends it within the wait.
+    await vi.waitFor(() => expect(isProcessAlive(childPid, 'sleep')).toBe(false), { timeout: 3_000 });
   });
 
   it('kills a process that ignores SIGTERM once the grace period is over', async () => {
     const dir = await scratch();
     const marker = join(dir, 'marker-c');
     const pid = spawnDetached(
-      { command: 'sh', args: ['-c', `trap '' TERM; while true; do sleep 0.1; done # ${marker}`] },
+      {
+        command: 'sh',
+        args: ['-c', `trap '' TERM; echo trapped; while true; do sleep 0.1; done # ${marker}`],
+      },
       join(dir, 'out.log'),
     );
-    await sleep(200);
+    // SIGTERM only once the trap is set, or sh would die of it at once.
+    await vi.waitFor(async () => expect(await readFile(join(dir, 'out.log'), 'utf8')).toContain('trapped'));
     const started = Date.now();
     await stopProcess(pid, marker, 1_000);
     expect(isProcessAlive(pid, marker)).toBe(false);

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WriteBatcher, type WriteBatcherSettings, WriteError } from '../../src/core/write-batcher.js';
 
 const settings: WriteBatcherSettings = {
@@ -40,12 +39,21 @@ describe('WriteBatcher', () => {
     ]);
   });
 
-  it('waits at most the flush interval for a request to fill', async () => {
-    const influx = new FakeInflux();
-    const batcher = new WriteBatcher(influx.write, { ...settings, flushIntervalMs: 40 });
-    const started = Date.now();
-    await batcher.submit([{ lines: ['x'] }]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+  it('waits the flush interval, and no longer, for a request to fill', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const influx = new FakeInflux();
+      const clock = { now: () => Date.now(), random: () => 0.5 };
+      const batcher = new WriteBatcher(influx.write, { ...settings, flushIntervalMs: 40 }, {}, clock);
+      const pending = batcher.submit([{ lines: ['x'] }]);
+      await vi.advanceTimersByTimeAsync(39);
+      expect(influx.requests).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(influx.requests).toEqual([['x']]);
+      expect(await pending).toEqual([{ ok: true }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('isolates a record InfluxDB refuses by splitting the request; its neighbours are written', async () => {
@@ -73,9 +81,8 @@ describe('WriteBatcher', () => {
       onHealthChange: (healthy) => health.push(healthy),
     });
     const pending = batcher.submit([{ lines: ['p1'] }]);
-    await sleep(60);
+    await vi.waitFor(() => expect(influx.requests.length).toBeGreaterThan(1));
     expect(batcher.status()).toMatchObject({ state: 'retrying', lastError: 'connection refused' });
-    expect(influx.requests.length).toBeGreaterThan(1);
     influx.down = false;
     expect(await pending).toEqual([{ ok: true }]);
     expect(health).toEqual([false, true]);
@@ -86,7 +93,7 @@ describe('WriteBatcher', () => {
     influx.down = true;
     const batcher = new WriteBatcher(influx.write, settings);
     const pending = batcher.submit([{ lines: ['p1'] }]);
-    await sleep(30);
+    await vi.waitFor(() => expect(batcher.status().state).toBe('retrying'));
     batcher.abort('shutting down');
     await expect(pending).rejects.toMatchObject({ code: 'MEKONG_BRIDGE_ABORTED' });
     await expect(batcher.submit([{ lines: ['p2'] }])).rejects.toMatchObject({

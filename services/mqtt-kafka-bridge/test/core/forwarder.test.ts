@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Forwarder, type ForwarderSettings } from '../../src/core/forwarder.js';
 import type { KafkaRecord } from '../../src/core/to-kafka-record.js';
 
@@ -34,6 +34,18 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
+/** Runs `body` on fake timers and a fake `Date`; the forwarder reads that clock. */
+async function onFakeTime(
+  body: (clock: { now(): number; random(): number }) => Promise<void>,
+): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    await body({ now: () => Date.now(), random: () => 0.5 });
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('Forwarder', () => {
   it('acks a record only after Kafka acknowledged its batch, in arrival order', async () => {
     const kafka = new FakeKafka();
@@ -49,15 +61,17 @@ describe('Forwarder', () => {
     expect(forwarder.status().inflightMessages).toBe(0);
   });
 
-  it('sends a partial batch once the oldest record has waited linger ms', async () => {
-    const kafka = new FakeKafka();
-    const forwarder = new Forwarder(kafka.send, { ...settings, lingerMs: 30 });
-    forwarder.submit(record(1), () => {});
-    await sleep(10);
-    expect(kafka.calls).toHaveLength(0);
-    await until(() => kafka.calls.length === 1);
-    expect(kafka.sent(0)).toEqual([1]);
-  });
+  it('sends a partial batch once the oldest record has waited linger ms', () =>
+    onFakeTime(async (clock) => {
+      const kafka = new FakeKafka();
+      const forwarder = new Forwarder(kafka.send, { ...settings, lingerMs: 30 }, {}, clock);
+      forwarder.submit(record(1), () => {});
+      await vi.advanceTimersByTimeAsync(29);
+      expect(kafka.calls).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(kafka.calls).toHaveLength(1);
+      expect(kafka.sent(0)).toEqual([1]);
+    }));
 
   it('splits by bytes as well as by count, and always sends at least one record', async () => {
     const kafka = new FakeKafka();
@@ -118,19 +132,27 @@ describe('Forwarder', () => {
     expect(pressure).toEqual([true, false]);
   });
 
-  it('on close, never acks what Kafka did not acknowledge (the broker delivers it again)', async () => {
-    const kafka = new FakeKafka();
-    const forwarder = new Forwarder(kafka.send, settings);
-    const acked: number[] = [];
-    forwarder.submit(record(1), () => acked.push(1));
-    await until(() => kafka.calls.length === 1);
-    kafka.calls[0]?.settle(new Error('down'));
-    expect(await forwarder.drain(30)).toBe(false);
-    forwarder.close();
-    await sleep(50);
-    expect(acked).toEqual([]);
-    expect(forwarder.submit(record(2), () => acked.push(2))).toBe(false);
-  });
+  it('on close, never acks what Kafka did not acknowledge (the broker delivers it again)', () =>
+    onFakeTime(async (clock) => {
+      const kafka = new FakeKafka();
+      const forwarder = new Forwarder(kafka.send, settings, {}, clock);
+      const acked: number[] = [];
+      forwarder.submit(record(1), () => acked.push(1));
+      await vi.advanceTimersByTimeAsync(settings.lingerMs);
+      expect(kafka.calls).toHaveLength(1);
+      kafka.calls[0]?.settle(new Error('down'));
+      const drained = forwarder.drain(30);
+      await vi.advanceTimersByTimeAsync(30);
+      expect(await drained).toBe(false);
+      forwarder.close();
+      const callsAtClose = kafka.calls.length;
+      for (const call of kafka.calls) call.settle(new Error('down'));
+      // A second of retry time: a closed forwarder sends nothing more and acks nothing.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(kafka.calls).toHaveLength(callsAtClose);
+      expect(acked).toEqual([]);
+      expect(forwarder.submit(record(2), () => acked.push(2))).toBe(false);
+    }));
 
   it('drains: sends at once what lingers and resolves when Kafka has it all', async () => {
     const kafka = new FakeKafka();

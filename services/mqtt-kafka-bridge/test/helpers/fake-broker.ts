@@ -49,9 +49,13 @@ export class FakeBroker {
     });
   }
 
-  static async start(): Promise<FakeBroker> {
+  /** Listens on `port`, by default a free one; a broker started again on its old port comes "back". */
+  static async start(port = 0): Promise<FakeBroker> {
     const broker = new FakeBroker();
-    await new Promise<void>((resolve) => broker.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      broker.server.once('error', reject);
+      broker.server.listen(port, '127.0.0.1', resolve);
+    });
     return broker;
   }
 

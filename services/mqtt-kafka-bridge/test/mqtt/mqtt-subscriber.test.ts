@@ -85,29 +85,40 @@ describe('MqttSubscriber', () => {
     for (let id = 1; id <= 3; id++) connection.send(publish(id, 'mekong/v1/a/b/c/d/e/count', `m${id}`));
     await until(() => messages.length === 3);
     expect(messages.map((m) => m.payload.toString())).toEqual(['m1', 'm2', 'm3']);
-    await sleep(30);
-    expect(connection.received.filter((p) => p.cmd === 'puback')).toEqual([]);
+    const pubacks = () => connection.received.filter((p) => p.cmd === 'puback').map((p) => p.messageId);
+    // One socket keeps order: a PUBACK sent on receipt would arrive before the one for message 3.
     messages[2]?.ack();
+    await until(() => pubacks().length >= 1);
+    expect(pubacks()).toEqual([3]);
     messages[0]?.ack();
     messages[0]?.ack();
-    await until(() => connection.received.filter((p) => p.cmd === 'puback').length === 2);
-    expect(connection.received.filter((p) => p.cmd === 'puback').map((p) => p.messageId)).toEqual([3, 1]);
+    await until(() => pubacks().length >= 2);
+    expect(pubacks()).toEqual([3, 1]);
 
     connection.socket.destroy();
     await until(() => broker.connections.length === 2 && subscriber.status().connected);
     messages[1]?.ack();
-    await sleep(30);
-    expect(broker.latest().received.filter((p) => p.cmd === 'puback')).toEqual([]);
+    // Message 1 of the new connection, acked after the stale one: its PUBACK is the first and only one.
+    broker.latest().send(publish(1, 'mekong/v1/a/b/c/d/e/count', 'fresh'));
+    await until(() => messages.length === 4);
+    messages[3]?.ack();
+    const fresh = () => broker.latest().received.filter((p) => p.cmd === 'puback');
+    await until(() => fresh().length >= 1);
+    expect(fresh().map((p) => p.messageId)).toEqual([1]);
   });
 
   it('reconnects after a lost connection and does not subscribe again when the broker kept the session', async () => {
     broker = await FakeBroker.start();
-    const { subscriber } = subscriberOf();
+    const { subscriber, messages } = subscriberOf();
     await subscriber.start();
     broker.onConnect = (c) => c.send(connack(c, { sessionPresent: true }));
     broker.latest().socket.destroy();
     await until(() => broker.connections.length === 2 && subscriber.status().connected);
-    await sleep(30);
+    // A SUBSCRIBE would follow the CONNACK at once, before the PUBACK of a message sent after it.
+    broker.latest().send(publish(1, 'mekong/v1/a/b/c/d/e/count', 'kept session'));
+    await until(() => messages.length === 1);
+    messages[0]?.ack();
+    await until(() => broker.latest().received.some((p) => p.cmd === 'puback'));
     expect(broker.latest().received.filter((p) => p.cmd === 'subscribe')).toEqual([]);
     expect(subscriber.status().reconnects).toBe(1);
   });
@@ -118,6 +129,7 @@ describe('MqttSubscriber', () => {
     await subscriber.start();
     subscriber.pause();
     broker.latest().send(publish(1, 'mekong/v1/a/b/c/d/e/count', 'held'));
+    // An absence has no event to wait for: 50 ms is the window in which a read would have shown.
     await sleep(50);
     expect(messages).toHaveLength(0);
     subscriber.resume();
@@ -154,17 +166,24 @@ describe('MqttSubscriber', () => {
   it('keeps trying an unreachable broker until it answers', async () => {
     broker = await FakeBroker.start();
     const url = broker.url;
+    const port = Number(new URL(url).port);
     await broker.close();
     const messages: MqttMessage[] = [];
     const subscriber = new MqttSubscriber(settings(url), { message: (m) => messages.push(m) }, logger);
     subscribers.push(subscriber);
-    const started = subscriber.start();
-    await sleep(100);
-    expect(subscriber.status()).toMatchObject({
-      connected: false,
-      lastError: expect.stringContaining('ECONNREFUSED'),
+    let settled = false;
+    const started = subscriber.start().finally(() => {
+      settled = true;
     });
-    await subscriber.close();
-    void started.catch(() => undefined);
+    await until(() => subscriber.status().lastError?.includes('ECONNREFUSED') === true);
+    expect(subscriber.status().connected).toBe(false);
+    expect(settled).toBe(false);
+    broker = await FakeBroker.start(port);
+    await started;
+    expect(subscriber.status().connected).toBe(true);
+    expect(broker.latest().received.filter((p) => p.cmd === 'subscribe')).toHaveLength(1);
+    broker.latest().send(publish(1, 'mekong/v1/a/b/c/d/e/count', 'after the outage'));
+    await until(() => messages.length === 1);
+    expect(messages[0]?.payload.toString()).toBe('after the outage');
   });
 });
