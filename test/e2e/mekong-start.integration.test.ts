@@ -125,12 +125,23 @@ describe('mekong start', () => {
       ],
       { cwd: repoRoot, env: { ...process.env, MEKONG_BROKER_PASSWORD: PASSWORD } },
     );
-    await publishWithMosquitto({
-      port,
-      username: user,
-      topic: topicOf(cell, 'count'),
-      payloads: countPayloads(PER_CELL, baseTime()),
-    });
+    // The broker looks at the credentials file on a timer (MEKONG_BROKER_CREDENTIALS_CHECK_MS, 1 s), never
+    // on a CONNECT: the new device is refused until then, and nothing it sent is lost by the refusal.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await publishWithMosquitto({
+          port,
+          username: user,
+          topic: topicOf(cell, 'count'),
+          payloads: countPayloads(PER_CELL, baseTime()),
+        });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline || !/bad user name or password/.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
     await expectEveryMessageDelivered({
       brokers: kafka.brokers,
       influx: influxdb,
