@@ -66,7 +66,12 @@ export async function startBroker(
     );
   }
   const credentials = config.auth.credentialsFile
-    ? await CredentialStore.open(config.auth.credentialsFile, config.auth.credentialsCheckMs) // broker-auth: check interval
+    ? await CredentialStore.open(config.auth.credentialsFile, config.auth.credentialsCheckMs, (error) =>
+        logger.error(
+          { event: 'credentials_file_invalid', code: 'MEKONG_BROKER_CREDENTIALS_FILE', err: error },
+          `the credentials file ${config.auth.credentialsFile} was changed and cannot be used; the users read before stay`,
+        ),
+      )
     : undefined;
   const jwt = config.auth.jwt ? await createJwtVerifier(config.auth.jwt) : undefined;
   const authenticate = createAuthenticator({

@@ -54,14 +54,21 @@ describe('cluster mode through Redis', () => {
       subscriber.once('message', (_t, payload) => resolve(payload.toString())),
     );
     await subscriber.subscribeAsync(topicOf(CELL_1, 'count'), { qos: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${a.ports.tcp}`, {
       clientId: 'press-1',
       username: 'press-1',
       password: PASSWORD,
       reconnectPeriod: 0,
     });
-    await device.publishAsync(topicOf(CELL_1, 'count'), countPayload(99), { qos: 1 });
+    // The subscription reaches broker A through Redis a moment later: publish until one arrives.
+    let arrived = false;
+    void got.then(() => {
+      arrived = true;
+    });
+    for (let i = 0; i < 50 && !arrived; i++) {
+      await device.publishAsync(topicOf(CELL_1, 'count'), countPayload(99), { qos: 1 });
+      await Promise.race([got, new Promise((resolve) => setTimeout(resolve, 200))]);
+    }
     const payload = await Promise.race([
       got,
       new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),

@@ -32,7 +32,8 @@ describe('fuzzing (short; `pnpm --filter @mekong/broker fuzz` runs a minute or m
       12345,
     );
     expect(result.failedProbe).toBe(false);
-    expect(result.connections).toBeGreaterThan(200);
+    // That the fuzzer ran at all, not how fast: speed belongs to benchmarks.
+    expect(result.connections).toBeGreaterThan(10);
     expect(result.probes).toBeGreaterThan(1);
     expect(
       await metricValue(t.broker, 'mekong_broker_refusals_total{reason="malformed_packet"}'),

@@ -222,6 +222,7 @@ describe('with mosquitto_pub and mosquitto_sub', () => {
     expect(run.code).toBe(0);
     expect(await eventuallySeen(`${topicOf(CELL_1, 'count')} ${payload}`)).toBe(true);
     const untrusted = await mosquittoPub([
+      '-d', // prints OpenSSL's reason
       ...tls,
       '--capath',
       caDir,
@@ -232,5 +233,7 @@ describe('with mosquitto_pub and mosquitto_sub', () => {
       payload,
     ]);
     expect(untrusted.code).not.toBe(0);
+    // Refused for the certificate, not for anything else (a wrong port or password would also fail).
+    expect(`${untrusted.stdout}${untrusted.stderr}`).toMatch(/certificate verify failed/);
   });
 });

@@ -74,10 +74,18 @@ export class CredentialStore {
   /** Bumped on every reload, so caches keyed on it forget old passwords. */
   generation = 0;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly onBrokenEdit: (error: unknown) => void = () => {},
+  ) {}
 
-  static async open(path: string, checkEveryMs = 1_000): Promise<CredentialStore> {
-    const store = new CredentialStore(path);
+  /** `onBrokenEdit` hears of an edit that cannot be used (once per edit); the old entries stay. */
+  static async open(
+    path: string,
+    checkEveryMs = 1_000,
+    onBrokenEdit?: (error: unknown) => void,
+  ): Promise<CredentialStore> {
+    const store = new CredentialStore(path, onBrokenEdit);
     await store.reload();
     store.timer = setInterval(() => void store.check(), checkEveryMs);
     store.timer.unref();
@@ -98,7 +106,12 @@ export class CredentialStore {
     this.checking ??= (async () => {
       const info = await stat(this.path).catch(() => undefined);
       if (info && (info.mtimeMs !== this.mtimeMs || info.size !== this.size_)) {
-        await this.reload().catch(() => undefined);
+        await this.reload().catch((error: unknown) => {
+          // Remember the broken version, so it is reported once and not at every check.
+          this.mtimeMs = info.mtimeMs;
+          this.size_ = info.size;
+          this.onBrokenEdit(error);
+        });
       }
     })().finally(() => {
       this.checking = undefined;

@@ -30,12 +30,15 @@ describe('FrameReader', () => {
   it('refuses a too-large packet from its header alone', () => {
     const reader = new FrameReader(1024);
     reader.push(Buffer.from([0x30, 0xff, 0xff, 0x03]));
-    expect(() => reader.read()).toThrow(FrameError);
+    let thrown: unknown;
     try {
       reader.read();
     } catch (error) {
-      expect((error as FrameError).kind).toBe('packet_too_large');
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(FrameError);
+    expect((thrown as FrameError).kind).toBe('packet_too_large');
+    expect((thrown as FrameError).size).toBe(0xffff + 4);
   });
 
   it('refuses a length of more than four bytes and the reserved type 0', () => {
