@@ -128,9 +128,14 @@ describe('the broker (durable mode) killed with SIGKILL mid-stream and restarted
     closed = new Promise((resolve) => {
       reopen = resolve;
     });
-    await sleep(300);
-    expect(await metricValue(mqttKafka.ports.http, 'mekong_mqtt_kafka_inflight_messages')).toBeGreaterThan(0);
+    await waitForMetric(mqttKafka.ports.http, 'mekong_mqtt_kafka_inflight_messages', {
+      atLeast: 1,
+      timeoutMs: 10_000,
+      what: 'messages in flight in the bridge at the kill',
+      intervalMs: 20,
+    });
     expect(await broker?.kill('SIGKILL')).toBeNull();
+    // The outage: a second with no broker at all.
     await sleep(1_000);
     broker = await startBrokerProcess();
     reopen();
