@@ -97,6 +97,8 @@ async function startOurs(dir: string) {
   config.host = '127.0.0.1';
   config.ports = { tcp: 0, ws: null, tls: 0, http: null };
   config.auth.credentialsFile = credentialsFile;
+  // Every generator connection logs in as `bench` (as with Mosquitto): lift the per-identity cap.
+  config.limits.maxConnectionsPerIdentity = 10_000;
   const broker = await startBroker(config, { logger: createLogger({ service: 'broker', level: 'error' }) });
   return {
     target: {
