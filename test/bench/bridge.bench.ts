@@ -14,7 +14,7 @@
 // Then once: latency percentiles under steady loads (BENCH_LATENCY_RATES, default 1000, 2500 and half
 // of A's median rate), from publish to a record consumable in Kafka and to a point queryable in
 // InfluxDB (a probe cell publishing every 50 ms during the load). BENCH_ONLY=latency|telegraf runs
-// only that part; BENCH_PROFILE=<dir> writes V8 CPU profiles of the services.
+// only that part, BENCH_ONLY=ours only A and B (no Telegraf build, no latency runs); BENCH_PROFILE=<dir> writes V8 CPU profiles of the services.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -25,7 +25,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import { passwd } from '@mekong/broker';
 import { KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
 import { devstackConfigFromEnv, devstackUp } from '@mekong/devstack';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, MessagesStreamModes, stringDeserializer } from '@platformatic/kafka';
 import mqtt from 'mqtt';
 import { ensureTelegraf, TELEGRAF_VERSION } from './bridge-telegraf.js';
 
@@ -248,7 +248,7 @@ const telegrafConfig = (o: {
 `;
 
 async function main(): Promise<void> {
-  const telegraf = await ensureTelegraf(log);
+  const telegraf = settings.only === 'ours' ? '' : await ensureTelegraf(log);
   const stack = await devstackUp(
     devstackConfigFromEnv({
       ...process.env,
@@ -268,9 +268,7 @@ async function main(): Promise<void> {
     );
     return rows[0]?._value ?? 0;
   };
-  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'bench', bootstrapBrokers: brokers });
 
   const dir = await mkdtemp(join(tmpdir(), 'mekong-bench-bridge-'));
   const credentials = join(dir, 'credentials.json');
@@ -334,19 +332,36 @@ async function main(): Promise<void> {
   for (let run = 1; run <= settings.runs; run++) {
     const enterprise = `bench-${Date.now().toString(36)}`;
     if (settings.only !== 'latency') await throughputRun(run, enterprise);
-    if (run === settings.runs && settings.only !== 'telegraf') await latencyRun(enterprise);
+    if (run === settings.runs && settings.only !== 'telegraf' && settings.only !== 'ours')
+      await latencyRun(enterprise);
   }
 
   async function throughputRun(run: number, enterprise: string): Promise<void> {
     if (settings.only !== 'telegraf') await ourRun(run, enterprise);
-    await telegrafRun(run, enterprise);
+    if (settings.only !== 'ours') await telegrafRun(run, enterprise);
   }
 
   async function ourRun(run: number, enterprise: string): Promise<void> {
     // A. MQTT → Kafka → InfluxDB, both bridges running.
     const bridges = await startBridges(enterprise);
     const countTopic = kafkaTopicFor('count');
-    const startOffsets = await admin.fetchTopicOffsets(countTopic);
+    const metadata = await admin.metadata({ topics: [countTopic] });
+    const partitionCount = metadata.topics.get(countTopic)?.partitionsCount ?? 0;
+    const [listed] = await admin.listOffsets({
+      topics: [
+        {
+          name: countTopic,
+          partitions: Array.from({ length: partitionCount }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: -1n,
+          })),
+        },
+      ],
+    });
+    const startOffsets = (listed?.partitions ?? []).map((p) => ({
+      partition: p.partitionIndex,
+      offset: p.offset,
+    }));
     const forwarded = steadyRate(
       () => metric(mqttKafkaHttp, 'mekong_mqtt_kafka_records_sent_total'),
       total,
@@ -381,10 +396,9 @@ async function main(): Promise<void> {
     await stop(bridges.kafkaInflux);
     await stop(bridges.mqttKafka);
     const drainGroup = `bench-drain-${enterprise}`;
-    await admin.setOffsets({
+    await admin.alterConsumerGroupOffsets({
       groupId: drainGroup,
-      topic: countTopic,
-      partitions: startOffsets.map((p) => ({ partition: p.partition, offset: p.offset })),
+      topics: [{ name: countTopic, partitionOffsets: startOffsets }],
     });
     const drainHttp = await freePort();
     const drainer = spawnNode('services/kafka-influx-bridge/src/main.ts', {
@@ -449,18 +463,23 @@ async function main(): Promise<void> {
       const bridges = await startBridges(latencyEnterprise);
       const kafkaLatencies: number[] = [];
       const influxLatencies: number[] = [];
-      const consumer = kafka.consumer({ groupId: `bench-latency-${enterprise}`, maxWaitTimeInMs: 10 });
-      await consumer.connect();
-      await consumer.subscribe({ topic: kafkaTopicFor('state'), fromBeginning: false });
-      const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (!message.headers?.[KAFKA_HEADERS.mqttTopic]?.toString().includes(latencyEnterprise)) return;
-          const { ts } = JSON.parse(message.value?.toString() ?? '{}') as { ts: number };
-          kafkaLatencies.push(Date.now() - ts);
-        },
+      const consumer = new Consumer({
+        clientId: 'bench',
+        bootstrapBrokers: brokers,
+        groupId: `bench-latency-${enterprise}`,
+        maxWaitTime: 10,
+        deserializers: { headerKey: stringDeserializer },
       });
-      await joined;
+      // Resolves once the member joined the group and got its partitions.
+      const stream = await consumer.consume({
+        topics: [kafkaTopicFor('state')],
+        mode: MessagesStreamModes.LATEST,
+      });
+      stream.on('data', (message) => {
+        if (!message.headers.get(KAFKA_HEADERS.mqttTopic)?.toString().includes(latencyEnterprise)) return;
+        const { ts } = JSON.parse(message.value?.toString() ?? '{}') as { ts: number };
+        kafkaLatencies.push(Date.now() - ts);
+      });
       await sleep(2_000);
       const bridgeBefore = await histogram(mqttKafkaHttp, 'mekong_mqtt_kafka_latency_seconds');
       const probe = await mqtt.connectAsync(brokerUrl, {
@@ -510,7 +529,8 @@ async function main(): Promise<void> {
       await load;
       await influxPoller;
       await sleep(2_000);
-      await consumer.disconnect();
+      await stream.close();
+      await consumer.close(true);
       await probe.endAsync();
       const fmt = (values: number[]) =>
         `p50 ${percentile(values, 0.5)} ms, p95 ${percentile(values, 0.95)} ms, p99 ${percentile(values, 0.99)} ms (n=${values.length})`;
@@ -538,7 +558,7 @@ async function main(): Promise<void> {
     `  ratio end to end / Telegraf               ${(median(results.endToEnd) / Math.max(1, median(results.telegraf))).toFixed(2)}×`,
   );
 
-  await admin.disconnect();
+  await admin.close();
   await stop(broker);
   await stack.stop();
   await rm(dir, { recursive: true, force: true });

@@ -48,7 +48,7 @@ export const mqttKafkaEnvSchema = z.object({
   MEKONG_KAFKA_COMPRESSION: z
     .enum(['gzip', 'none'])
     .default('gzip')
-    .describe('compression of record batches: gzip (built into kafkajs) or none'),
+    .describe('compression of record batches: gzip or none'),
   ...topicSettingsEnv,
   MEKONG_MQTT_KAFKA_BATCH_MAX_RECORDS: env
     .positiveInt(2_000)
