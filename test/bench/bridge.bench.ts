@@ -14,9 +14,10 @@
 // Then once: latency percentiles under steady loads (BENCH_LATENCY_RATES, default 1000, 2500 and half
 // of A's median rate), from publish to a record consumable in Kafka and to a point queryable in
 // InfluxDB (a probe cell publishing every 50 ms during the load). BENCH_ONLY=latency|telegraf runs
-// only that part, BENCH_ONLY=ours only A and B (no Telegraf build, no latency runs); BENCH_PROFILE=<dir> writes V8 CPU profiles of the services.
+// only that part, BENCH_ONLY=ours only A and B (no Telegraf build, no latency runs); BENCH_PROFILE=<dir>
+// writes V8 CPU profiles of the services.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,14 @@ function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
     env: { ...process.env, MEKONG_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
+async function cpuSecondsOf(child: ChildProcess): Promise<number> {
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function stop(child: ChildProcess | undefined): Promise<void> {
@@ -324,6 +333,10 @@ async function main(): Promise<void> {
     endToEnd: [] as number[],
     drain: [] as number[],
     telegraf: [] as number[],
+    /** CPU seconds per million records of each bridge process during A, and of the drainer in B. */
+    mqttKafkaCpu: [] as number[],
+    kafkaInfluxCpu: [] as number[],
+    drainCpu: [] as number[],
   };
   log(
     `${settings.runs} runs of ${total} messages (${settings.loadProcesses} load processes × ${settings.devicesPerProcess} devices, QoS 1, window ${settings.window}); Kafka ${brokers.join(',')}, InfluxDB ${influxdb.url}, Telegraf ${TELEGRAF_VERSION}`,
@@ -370,9 +383,13 @@ async function main(): Promise<void> {
     );
     // Into InfluxDB, counted like Telegraf's: distinct points the bucket holds.
     const written = steadyRate(() => countPoints(enterprise, 'production'), total, 500, 300_000);
+    const cpuBefore = await Promise.all([cpuSecondsOf(bridges.mqttKafka), cpuSecondsOf(bridges.kafkaInflux)]);
     const generated = await generate(brokerUrl, { enterprise, perDevice, rate: 0 });
     const a = await forwarded;
     const e = await written;
+    const cpuAfter = await Promise.all([cpuSecondsOf(bridges.mqttKafka), cpuSecondsOf(bridges.kafkaInflux)]);
+    results.mqttKafkaCpu.push((((cpuAfter[0] ?? 0) - (cpuBefore[0] ?? 0)) / total) * 1e6);
+    results.kafkaInfluxCpu.push((((cpuAfter[1] ?? 0) - (cpuBefore[1] ?? 0)) / total) * 1e6);
     results.generator.push(generated.acked / generated.seconds);
     results.mqttKafka.push(a.rate);
     results.endToEnd.push(e.rate);
@@ -407,12 +424,14 @@ async function main(): Promise<void> {
       MEKONG_KAFKA_INFLUX_HTTP_PORT: String(drainHttp),
     });
     await waitHealthy(drainHttp);
+    const drainCpuBefore = await cpuSecondsOf(drainer);
     const b = await steadyRate(
       () => metric(drainHttp, 'mekong_kafka_influx_points_written_total').catch(() => 0),
       total,
       100,
       300_000,
     );
+    results.drainCpu.push((((await cpuSecondsOf(drainer)) - drainCpuBefore) / total) * 1e6);
     results.drain.push(b.rate);
     log(
       `run ${run} B: Kafka → InfluxDB alone ${Math.round(b.rate)} points/s${b.done ? '' : ' (incomplete)'}`,
@@ -553,10 +572,15 @@ async function main(): Promise<void> {
   log(`  MQTT → Kafka (both bridges running)       ${m(results.mqttKafka)} records/s`);
   log(`  MQTT → Kafka → InfluxDB (end to end)      ${m(results.endToEnd)} points/s`);
   log(`  Kafka → InfluxDB alone (backlog drain)    ${m(results.drain)} points/s`);
-  log(`  Telegraf mqtt_consumer → InfluxDB         ${m(results.telegraf)} points/s`);
   log(
-    `  ratio end to end / Telegraf               ${(median(results.endToEnd) / Math.max(1, median(results.telegraf))).toFixed(2)}×`,
+    `  CPU s per million records: MQTT → Kafka bridge ${median(results.mqttKafkaCpu).toFixed(1)}, Kafka → InfluxDB bridge ${median(results.kafkaInfluxCpu).toFixed(1)} (end to end), drainer ${median(results.drainCpu).toFixed(1)}`,
   );
+  if (settings.only !== 'ours') {
+    log(`  Telegraf mqtt_consumer → InfluxDB         ${m(results.telegraf)} points/s`);
+    log(
+      `  ratio end to end / Telegraf               ${(median(results.endToEnd) / Math.max(1, median(results.telegraf))).toFixed(2)}×`,
+    );
+  }
 
   await admin.close();
   await stop(broker);
