@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, TELEMETRY_KAFKA_TOPICS } from '@mekong/contracts';
-import { createAdmin, ensureTopics, topicSpecs } from '@mekong/kafka';
+import { createAdmin, createConsumer, ensureTopics, topicSpecs } from '@mekong/kafka';
 import {
   backoffDelay,
   type ComponentHealth,
@@ -179,15 +179,17 @@ export async function startKafkaInfluxBridge(
   let closing = false;
 
   const runConsumer = async (): Promise<void> => {
+    const consumer = createConsumer(kafka, {
+      groupId: config.kafka.groupId,
+      maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+      maxWaitTimeMs: config.kafka.fetchMaxWaitMs,
+    });
     const created = new GroupReader(
-      kafka,
+      consumer,
       {
-        groupId: config.kafka.groupId,
         topics: TELEMETRY_TOPICS,
         fromBeginning: config.kafka.fromBeginning,
         partitionsConcurrently: config.kafka.partitionsConcurrently,
-        maxBytesPerPartition: config.kafka.maxBytesPerPartition,
-        fetchMaxWaitMs: config.kafka.fetchMaxWaitMs,
         maxBatchRecords: config.batch.maxPoints,
         maxBufferedRecords: config.batch.maxPoints * Math.max(2, config.kafka.partitionsConcurrently),
       },

@@ -1,4 +1,4 @@
-import { createConsumer, type KafkaClientSettings, logKafkaEvents, type MekongConsumer } from '@mekong/kafka';
+import { logKafkaEvents, type MekongConsumer } from '@mekong/kafka';
 import type { Logger } from '@mekong/runtime';
 import {
   type Message,
@@ -8,15 +8,18 @@ import {
 } from '@platformatic/kafka';
 import type { SourceRecord } from '../core/process-records.js';
 
+/** The part of the consumer the reader uses (a consumer made by `createConsumer`). */
+export type ReaderConsumer = Pick<
+  MekongConsumer,
+  'consume' | 'on' | 'startLagMonitoring' | 'stopLagMonitoring' | 'close'
+>;
+
 export interface GroupReaderSettings {
-  groupId: string;
   topics: string[];
   /** Where a partition without a committed offset starts. */
   fromBeginning: boolean;
   /** Partitions whose batches are processed at the same time. */
   partitionsConcurrently: number;
-  maxBytesPerPartition: number;
-  fetchMaxWaitMs: number;
   /** Most records handed over in one batch. */
   maxBatchRecords: number;
   /** Records held (received and not yet committed) before fetching pauses. */
@@ -51,26 +54,21 @@ const LAG_INTERVAL_MS = 5_000;
  * only after `processBatch` resolved. Fetching pauses while too many records are held, and on request.
  */
 export class GroupReader {
-  private readonly consumer: MekongConsumer;
   private stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined;
   private readonly queues = new Map<string, PartitionQueue>();
   private buffered = 0;
   private active = 0;
   private pausedByCaller = false;
   private closed = false;
+  private scheduled = false;
   private readonly idle = new Set<() => void>();
 
   constructor(
-    client: KafkaClientSettings,
+    private readonly consumer: ReaderConsumer,
     private readonly settings: GroupReaderSettings,
     private readonly events: GroupReaderEvents,
     logger: Logger,
   ) {
-    this.consumer = createConsumer(client, {
-      groupId: settings.groupId,
-      maxBytesPerPartition: settings.maxBytesPerPartition,
-      maxWaitTimeMs: settings.fetchMaxWaitMs,
-    });
     this.consumer.on('consumer:group:join', (payload) => {
       events.onJoined(
         (payload.assignments ?? []).map(({ topic, partitions }) => ({ topic, partitions: [...partitions] })),
@@ -133,7 +131,15 @@ export class GroupReader {
     queue.records.push(message);
     this.buffered++;
     this.updateFlow();
-    this.schedule();
+    // A fetch response arrives as a burst of 'data' events: batches start once the burst is queued,
+    // so that a partition's batch holds what was fetched, not its first record alone.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.schedule();
+      });
+    }
   }
 
   private updateFlow(): void {

@@ -3,7 +3,7 @@ import { errorCode, errorMessage, type Logger } from '@mekong/runtime';
 import type { KafkaRecord } from '../core/to-kafka-record.js';
 
 export interface KafkaSinkSettings {
-  compression: 'gzip' | 'none';
+  compression: 'lz4' | 'gzip' | 'none';
   /** After this many failed batches in a row the producer is replaced (new producer id, fresh connections). */
   resetAfterFailures: number;
 }
