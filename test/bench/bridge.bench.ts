@@ -14,9 +14,10 @@
 // Then once: latency percentiles under steady loads (BENCH_LATENCY_RATES, default 1000, 2500 and half
 // of A's median rate), from publish to a record consumable in Kafka and to a point queryable in
 // InfluxDB (a probe cell publishing every 50 ms during the load). BENCH_ONLY=latency|telegraf runs
-// only that part; BENCH_PROFILE=<dir> writes V8 CPU profiles of the services.
+// only that part, BENCH_ONLY=ours only A and B (no Telegraf build, no latency runs); BENCH_PROFILE=<dir>
+// writes V8 CPU profiles of the services.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import { passwd } from '@mekong/broker';
 import { KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
 import { devstackConfigFromEnv, devstackUp } from '@mekong/devstack';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, MessagesStreamModes, stringDeserializer } from '@platformatic/kafka';
 import mqtt from 'mqtt';
 import { ensureTelegraf, TELEGRAF_VERSION } from './bridge-telegraf.js';
 
@@ -119,6 +120,14 @@ function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
   });
 }
 
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
+async function cpuSecondsOf(child: ChildProcess): Promise<number> {
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -135,8 +144,10 @@ async function steadyRate(
   target: number,
   everyMs: number,
   timeoutMs: number,
+  /** The counter's value before the work started, when it may already have moved on the first read. */
+  from?: number,
 ): Promise<{ rate: number; done: boolean }> {
-  const start = await read();
+  const start = from ?? (await read());
   const goal = (f: number) => start + f * target;
   const deadline = Date.now() + timeoutMs;
   let previous = { t: Date.now(), v: start };
@@ -248,7 +259,7 @@ const telegrafConfig = (o: {
 `;
 
 async function main(): Promise<void> {
-  const telegraf = await ensureTelegraf(log);
+  const telegraf = settings.only === 'ours' ? '' : await ensureTelegraf(log);
   const stack = await devstackUp(
     devstackConfigFromEnv({
       ...process.env,
@@ -268,9 +279,7 @@ async function main(): Promise<void> {
     );
     return rows[0]?._value ?? 0;
   };
-  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'bench', bootstrapBrokers: brokers });
 
   const dir = await mkdtemp(join(tmpdir(), 'mekong-bench-bridge-'));
   const credentials = join(dir, 'credentials.json');
@@ -326,6 +335,10 @@ async function main(): Promise<void> {
     endToEnd: [] as number[],
     drain: [] as number[],
     telegraf: [] as number[],
+    /** CPU seconds per million records of each bridge process during A, and of the drainer in B. */
+    mqttKafkaCpu: [] as number[],
+    kafkaInfluxCpu: [] as number[],
+    drainCpu: [] as number[],
   };
   log(
     `${settings.runs} runs of ${total} messages (${settings.loadProcesses} load processes × ${settings.devicesPerProcess} devices, QoS 1, window ${settings.window}); Kafka ${brokers.join(',')}, InfluxDB ${influxdb.url}, Telegraf ${TELEGRAF_VERSION}`,
@@ -334,19 +347,36 @@ async function main(): Promise<void> {
   for (let run = 1; run <= settings.runs; run++) {
     const enterprise = `bench-${Date.now().toString(36)}`;
     if (settings.only !== 'latency') await throughputRun(run, enterprise);
-    if (run === settings.runs && settings.only !== 'telegraf') await latencyRun(enterprise);
+    if (run === settings.runs && settings.only !== 'telegraf' && settings.only !== 'ours')
+      await latencyRun(enterprise);
   }
 
   async function throughputRun(run: number, enterprise: string): Promise<void> {
     if (settings.only !== 'telegraf') await ourRun(run, enterprise);
-    await telegrafRun(run, enterprise);
+    if (settings.only !== 'ours') await telegrafRun(run, enterprise);
   }
 
   async function ourRun(run: number, enterprise: string): Promise<void> {
     // A. MQTT → Kafka → InfluxDB, both bridges running.
     const bridges = await startBridges(enterprise);
     const countTopic = kafkaTopicFor('count');
-    const startOffsets = await admin.fetchTopicOffsets(countTopic);
+    const metadata = await admin.metadata({ topics: [countTopic] });
+    const partitionCount = metadata.topics.get(countTopic)?.partitionsCount ?? 0;
+    const [listed] = await admin.listOffsets({
+      topics: [
+        {
+          name: countTopic,
+          partitions: Array.from({ length: partitionCount }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: -1n,
+          })),
+        },
+      ],
+    });
+    const startOffsets = (listed?.partitions ?? []).map((p) => ({
+      partition: p.partitionIndex,
+      offset: p.offset,
+    }));
     const forwarded = steadyRate(
       () => metric(mqttKafkaHttp, 'mekong_mqtt_kafka_records_sent_total'),
       total,
@@ -355,9 +385,13 @@ async function main(): Promise<void> {
     );
     // Into InfluxDB, counted like Telegraf's: distinct points the bucket holds.
     const written = steadyRate(() => countPoints(enterprise, 'production'), total, 500, 300_000);
+    const cpuBefore = await Promise.all([cpuSecondsOf(bridges.mqttKafka), cpuSecondsOf(bridges.kafkaInflux)]);
     const generated = await generate(brokerUrl, { enterprise, perDevice, rate: 0 });
     const a = await forwarded;
     const e = await written;
+    const cpuAfter = await Promise.all([cpuSecondsOf(bridges.mqttKafka), cpuSecondsOf(bridges.kafkaInflux)]);
+    results.mqttKafkaCpu.push((((cpuAfter[0] ?? 0) - (cpuBefore[0] ?? 0)) / total) * 1e6);
+    results.kafkaInfluxCpu.push((((cpuAfter[1] ?? 0) - (cpuBefore[1] ?? 0)) / total) * 1e6);
     results.generator.push(generated.acked / generated.seconds);
     results.mqttKafka.push(a.rate);
     results.endToEnd.push(e.rate);
@@ -381,10 +415,9 @@ async function main(): Promise<void> {
     await stop(bridges.kafkaInflux);
     await stop(bridges.mqttKafka);
     const drainGroup = `bench-drain-${enterprise}`;
-    await admin.setOffsets({
+    await admin.alterConsumerGroupOffsets({
       groupId: drainGroup,
-      topic: countTopic,
-      partitions: startOffsets.map((p) => ({ partition: p.partition, offset: p.offset })),
+      topics: [{ name: countTopic, partitionOffsets: startOffsets }],
     });
     const drainHttp = await freePort();
     const drainer = spawnNode('services/kafka-influx-bridge/src/main.ts', {
@@ -393,12 +426,16 @@ async function main(): Promise<void> {
       MEKONG_KAFKA_INFLUX_HTTP_PORT: String(drainHttp),
     });
     await waitHealthy(drainHttp);
+    const drainCpuBefore = await cpuSecondsOf(drainer);
     const b = await steadyRate(
       () => metric(drainHttp, 'mekong_kafka_influx_points_written_total').catch(() => 0),
       total,
       100,
       300_000,
+      // A fresh process: it may be draining already when first asked.
+      0,
     );
+    results.drainCpu.push((((await cpuSecondsOf(drainer)) - drainCpuBefore) / total) * 1e6);
     results.drain.push(b.rate);
     log(
       `run ${run} B: Kafka → InfluxDB alone ${Math.round(b.rate)} points/s${b.done ? '' : ' (incomplete)'}`,
@@ -449,18 +486,23 @@ async function main(): Promise<void> {
       const bridges = await startBridges(latencyEnterprise);
       const kafkaLatencies: number[] = [];
       const influxLatencies: number[] = [];
-      const consumer = kafka.consumer({ groupId: `bench-latency-${enterprise}`, maxWaitTimeInMs: 10 });
-      await consumer.connect();
-      await consumer.subscribe({ topic: kafkaTopicFor('state'), fromBeginning: false });
-      const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (!message.headers?.[KAFKA_HEADERS.mqttTopic]?.toString().includes(latencyEnterprise)) return;
-          const { ts } = JSON.parse(message.value?.toString() ?? '{}') as { ts: number };
-          kafkaLatencies.push(Date.now() - ts);
-        },
+      const consumer = new Consumer({
+        clientId: 'bench',
+        bootstrapBrokers: brokers,
+        groupId: `bench-latency-${enterprise}`,
+        maxWaitTime: 10,
+        deserializers: { headerKey: stringDeserializer },
       });
-      await joined;
+      // Resolves once the member joined the group and got its partitions.
+      const stream = await consumer.consume({
+        topics: [kafkaTopicFor('state')],
+        mode: MessagesStreamModes.LATEST,
+      });
+      stream.on('data', (message) => {
+        if (!message.headers.get(KAFKA_HEADERS.mqttTopic)?.toString().includes(latencyEnterprise)) return;
+        const { ts } = JSON.parse(message.value?.toString() ?? '{}') as { ts: number };
+        kafkaLatencies.push(Date.now() - ts);
+      });
       await sleep(2_000);
       const bridgeBefore = await histogram(mqttKafkaHttp, 'mekong_mqtt_kafka_latency_seconds');
       const probe = await mqtt.connectAsync(brokerUrl, {
@@ -510,7 +552,8 @@ async function main(): Promise<void> {
       await load;
       await influxPoller;
       await sleep(2_000);
-      await consumer.disconnect();
+      await stream.close();
+      await consumer.close(true);
       await probe.endAsync();
       const fmt = (values: number[]) =>
         `p50 ${percentile(values, 0.5)} ms, p95 ${percentile(values, 0.95)} ms, p99 ${percentile(values, 0.99)} ms (n=${values.length})`;
@@ -533,12 +576,17 @@ async function main(): Promise<void> {
   log(`  MQTT → Kafka (both bridges running)       ${m(results.mqttKafka)} records/s`);
   log(`  MQTT → Kafka → InfluxDB (end to end)      ${m(results.endToEnd)} points/s`);
   log(`  Kafka → InfluxDB alone (backlog drain)    ${m(results.drain)} points/s`);
-  log(`  Telegraf mqtt_consumer → InfluxDB         ${m(results.telegraf)} points/s`);
   log(
-    `  ratio end to end / Telegraf               ${(median(results.endToEnd) / Math.max(1, median(results.telegraf))).toFixed(2)}×`,
+    `  CPU s per million records: MQTT → Kafka bridge ${median(results.mqttKafkaCpu).toFixed(1)}, Kafka → InfluxDB bridge ${median(results.kafkaInfluxCpu).toFixed(1)} (end to end), drainer ${median(results.drainCpu).toFixed(1)}`,
   );
+  if (settings.only !== 'ours') {
+    log(`  Telegraf mqtt_consumer → InfluxDB         ${m(results.telegraf)} points/s`);
+    log(
+      `  ratio end to end / Telegraf               ${(median(results.endToEnd) / Math.max(1, median(results.telegraf))).toFixed(2)}×`,
+    );
+  }
 
-  await admin.disconnect();
+  await admin.close();
   await stop(broker);
   await stack.stop();
   await rm(dir, { recursive: true, force: true });

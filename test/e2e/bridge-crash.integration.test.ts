@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { createAdmin } from '@mekong/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectEveryMessageDelivered, publishStream } from './helpers/delivery.js';
 import { healthOf, metricValue, pollUntil, readKafka, waitForMetric } from './helpers/observe.js';
@@ -232,16 +232,15 @@ const countTopic = kafkaTopicFor('count');
 
 /** The committed offset of each partition of `topic` for `groupId` (partitions without one left out). */
 async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
-  const admin = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = createAdmin({ clientId: 'e2e', brokers });
   try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
     const offsets = new Map<number, number>();
-    for (const { partition, offset } of entry?.partitions ?? []) {
-      if (Number(offset) >= 0) offsets.set(partition, Number(offset));
+    for (const entry of group?.topics.find((t) => t.name === topic)?.partitions ?? []) {
+      if (entry.committedOffset >= 0n) offsets.set(entry.partitionIndex, Number(entry.committedOffset));
     }
     return offsets;
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }

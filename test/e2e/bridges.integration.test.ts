@@ -4,7 +4,7 @@ import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, kafkaTopicFor, SCHEMA_VERSION } from '@
 import { ensureDebianPackages } from '@mekong/devstack';
 import type { RunningKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
 import type { RunningMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   healthOf,
@@ -25,6 +25,7 @@ import {
   startTestMqttKafkaBridge,
   TestPipeline,
 } from './helpers/pipeline.js';
+
 import {
   baseTime,
   type CellRef,
@@ -285,19 +286,17 @@ describe('MQTT → Kafka → InfluxDB', () => {
     );
     expect(written.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(valid.size);
     // Both Kafka → InfluxDB instances are members of the group, each with its share of the partitions.
-    const admin = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    const admin = new Admin({ clientId: 'e2e', bootstrapBrokers: brokers });
     try {
-      const { groups } = await admin.describeGroups([`e2e-${enterprise}`]);
-      const members = groups[0]?.members ?? [];
+      const groups = await admin.describeGroups({ groups: [`e2e-${enterprise}`] });
+      const members = [...(groups.get(`e2e-${enterprise}`)?.members.values() ?? [])];
       expect(members).toHaveLength(2);
       for (const member of members) {
-        const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
-        const partitions = Object.values(assignment?.assignment ?? {}).flat();
+        const partitions = [...(member.assignments?.values() ?? [])].flatMap((a) => a.partitions);
         expect(partitions.length).toBeGreaterThan(0);
       }
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, kafkaTopicFor } from '@mekong/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { healthOf, metricValue, pollUntil, readInfluxKeys, readKafka } from './helpers/observe.js';
 import { deviceUser, publishWithMosquitto, TestPipeline } from './helpers/pipeline.js';
@@ -100,22 +100,25 @@ describe('a record InfluxDB refuses for its content', () => {
   });
 
   it('sends a record that fails the contracts in Kafka (another producer wrote it) to the DLQ and carries on', async () => {
-    const kafka = new Kafka({ clientId: 'e2e-foreign', brokers, logLevel: logLevel.NOTHING });
-    const producer = kafka.producer();
-    await producer.connect();
+    const producer = new Producer({
+      clientId: 'e2e-foreign',
+      bootstrapBrokers: brokers,
+      serializers: stringSerializers,
+    });
     const key = `${enterprise}/hcm/assembly/line-9`;
+    const topic = kafkaTopicFor('count');
     await producer.send({
-      topic: kafkaTopicFor('count'),
       messages: [
-        { key, value: '{"seq":1}' },
+        { topic, key, value: '{"seq":1}' },
         {
+          topic,
           key,
           value: '{"ts":1,"seq":2,"good":1,"scrap":0,"product":"p"}',
           headers: { [KAFKA_HEADERS.mqttTopic]: `mekong/v1/${key}/press-1/sensor` },
         },
       ],
     });
-    await producer.disconnect();
+    await producer.close();
     const dead = await pollUntil(
       () => readKafka(brokers, DLQ_KAFKA_TOPIC, key),
       (rows) => rows.length >= 2,

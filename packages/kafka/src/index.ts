@@ -1,6 +1,16 @@
-export { CachingDefaultPartitioner, PARTITION_CACHE_SIZE } from './caching-partitioner.js';
-export { ensureTopics, type TopicSpec } from './ensure-topics.js';
+export { cachingCompatiblePartitioner, PARTITION_CACHE_SIZE } from './compatible-partitioner.js';
+export { ensureTopics, type TopicAdmin, type TopicSpec } from './ensure-topics.js';
 export { KafkaError, type KafkaErrorCode, kafkaErrorCodes } from './errors.js';
-export { createKafkaClient, KAFKA_CLIENT_RETRY, type KafkaClientSettings } from './kafka-client.js';
-export { kafkaLogCreator, kafkaLogLevel } from './kafka-logger.js';
+export {
+  type ConsumerSettings,
+  createAdmin,
+  createConsumer,
+  createProducer,
+  KAFKA_CLIENT_RETRY,
+  type KafkaClientSettings,
+  type MekongConsumer,
+  type MekongProducer,
+  type ProducerSettings,
+} from './kafka-client.js';
+export { type KafkaEventSource, logKafkaEvents } from './kafka-events.js';
 export { type TopicSettings, topicSettingsEnv, topicSettingsFromEnv, topicSpecs } from './topic-settings.js';

@@ -1,6 +1,5 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { ensureTopics, type TopicSpec } from '../src/ensure-topics.js';
+import { ensureTopics, type TopicAdmin, type TopicSpec } from '../src/ensure-topics.js';
 import { KafkaError } from '../src/errors.js';
 import { capturedLogger } from './helpers/captured-logger.js';
 
@@ -11,28 +10,41 @@ const spec = (topic: string, partitions = 6): TopicSpec => ({
   retentionMs: 1_000,
 });
 
-/** An Admin holding `existing` topics (name → partition count); records what it was asked to create. */
-function fakeAdmin(existing: Record<string, number>, fail?: unknown) {
-  const created: ITopicConfig[][] = [];
+interface CreateRequest {
+  topics: string[];
+  partitions?: number;
+  replicas?: number;
+  configs?: Array<{ name: string; value?: string | null }>;
+}
+
+/**
+ * An admin holding `existing` topics (name → partition count); records what it was asked to create.
+ * `racing` topics appear (created by someone else) when this admin tries to create them.
+ */
+function fakeAdmin(existing: Record<string, number>, options: { fail?: unknown; racing?: string[] } = {}) {
+  const created: CreateRequest[] = [];
   const admin = {
     async listTopics() {
-      if (fail) throw fail;
+      if (options.fail) throw options.fail;
       return Object.keys(existing);
     },
-    async createTopics({ topics }: { topics: ITopicConfig[] }) {
-      created.push(topics);
-      return true;
+    async createTopics(request: CreateRequest) {
+      const topic = request.topics[0] as string;
+      if (options.racing?.includes(topic)) {
+        existing[topic] = 6;
+        throw new Error('Topic already exists');
+      }
+      created.push(request);
+      existing[topic] = request.partitions ?? 1;
+      return [];
     },
-    async fetchTopicMetadata({ topics }: { topics: string[] }) {
+    async metadata({ topics }: { topics: string[] }) {
       return {
-        topics: topics.map((name) => ({
-          name,
-          partitions: Array.from({ length: existing[name] ?? 0 }, (_, partitionId) => ({ partitionId })),
-        })),
+        topics: new Map(topics.map((name) => [name, { partitionsCount: existing[name] ?? 0 }])),
       };
     },
   };
-  return { admin: admin as unknown as Admin, created };
+  return { admin: admin as unknown as TopicAdmin, created };
 }
 
 describe('ensureTopics', () => {
@@ -41,14 +53,12 @@ describe('ensureTopics', () => {
     const { logger, events } = capturedLogger();
     await ensureTopics(admin, [spec('mekong.telemetry.v1'), spec('mekong.dlq.v1', 3)], logger);
     expect(created).toEqual([
-      [
-        {
-          topic: 'mekong.dlq.v1',
-          numPartitions: 3,
-          replicationFactor: 1,
-          configEntries: [{ name: 'retention.ms', value: '1000' }],
-        },
-      ],
+      {
+        topics: ['mekong.dlq.v1'],
+        partitions: 3,
+        replicas: 1,
+        configs: [{ name: 'retention.ms', value: '1000' }],
+      },
     ]);
     expect(events).toEqual([
       expect.objectContaining({ event: 'kafka_topics_created', topics: ['mekong.dlq.v1'] }),
@@ -72,13 +82,16 @@ describe('ensureTopics', () => {
   });
 
   it('accepts a topic another instance created meanwhile', async () => {
-    const { admin } = fakeAdmin({}, Object.assign(new Error('exists'), { type: 'TOPIC_ALREADY_EXISTS' }));
-    await expect(ensureTopics(admin, [spec('a')], capturedLogger().logger)).resolves.toBeUndefined();
+    const { admin, created } = fakeAdmin({}, { racing: ['a'] });
+    await expect(
+      ensureTopics(admin, [spec('a'), spec('b')], capturedLogger().logger),
+    ).resolves.toBeUndefined();
+    expect(created.map((request) => request.topics)).toEqual([['b']]);
   });
 
   it('fails with MEKONG_KAFKA_TOPIC_SETUP_FAILED and the cause otherwise', async () => {
     const cause = new Error('Connection refused');
-    const { admin } = fakeAdmin({}, cause);
+    const { admin } = fakeAdmin({}, { fail: cause });
     const thrown = await ensureTopics(admin, [spec('a')], capturedLogger().logger).catch((error) => error);
     expect(thrown).toBeInstanceOf(KafkaError);
     expect(thrown).toMatchObject({

@@ -17,7 +17,7 @@ export class RuntimeError extends Error {
   }
 }
 
-/** The code of any error: ours, kafkajs' `type`, or node's errno code. */
+/** The code of any error: ours, a client library's (`code`, or `type` where a library names it so), node's errno code. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, type } = error as { code?: unknown; type?: unknown };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorCode, errorMessage, RuntimeError } from '../src/errors.js';
 
 describe('errorCode', () => {
-  it('takes our code first, then kafkajs’ type, then nothing', () => {
+  it('takes the code first, then a type, then nothing', () => {
     expect(errorCode(new RuntimeError('MEKONG_CONFIG_INVALID', 'bad'))).toBe('MEKONG_CONFIG_INVALID');
     expect(errorCode(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
     expect(errorCode({ type: 'TOPIC_ALREADY_EXISTS' })).toBe('TOPIC_ALREADY_EXISTS');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, TELEMETRY_KAFKA_TOPICS } from '@mekong/contracts';
-import { createKafkaClient, ensureTopics, topicSpecs } from '@mekong/kafka';
+import { createAdmin, createConsumer, ensureTopics, topicSpecs } from '@mekong/kafka';
 import {
   backoffDelay,
   type ComponentHealth,
@@ -16,13 +16,13 @@ import {
   type Registry,
   startOpsServer,
 } from '@mekong/runtime';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { BridgeMetrics } from './bridge-metrics.js';
 import type { KafkaInfluxBridgeConfig } from './config.js';
-import { headerText, processRecords } from './core/process-records.js';
+import { headerText, processRecords, type SourceRecord } from './core/process-records.js';
 import { WriteBatcher } from './core/write-batcher.js';
 import { createInfluxWriter } from './influx/influx-writer.js';
 import { DlqProducer } from './kafka/dlq-producer.js';
+import { GroupReader } from './kafka/group-reader.js';
 
 export interface RunningKafkaInfluxBridge {
   /** Bound port of /health and /metrics (useful when configured as 0). */
@@ -51,25 +51,18 @@ export async function startKafkaInfluxBridge(
   const logger = options.logger ?? createLogger({ service: 'kafka-influx-bridge', level: config.logLevel });
   const registry =
     options.registry ?? createMetricsRegistry({ defaultLabels: { service: 'kafka-influx-bridge' } });
-  const kafka = createKafkaClient({
-    clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
-    logger,
-    logLevel: config.logLevel,
-  });
+  const kafka = { clientId: config.kafka.clientId, brokers: config.kafka.brokers };
 
   let paused = false;
-  let consumer: Consumer | undefined;
+  let reader: GroupReader | undefined;
   let kafkaState: { status: 'starting' | 'ok' | 'rejoining'; since: number; lastError?: string } = {
     status: 'starting',
     since: Date.now(),
   };
   const pauseAll = (pause: boolean) => {
-    if (!consumer || paused === pause) return;
+    if (!reader || paused === pause) return;
     paused = pause;
-    const topics = TELEMETRY_TOPICS.map((topic) => ({ topic }));
-    if (pause) consumer.pause(topics);
-    else consumer.resume(topics);
+    reader.pause(pause);
   };
 
   const batcher: WriteBatcher = new WriteBatcher(
@@ -137,85 +130,43 @@ export async function startKafkaInfluxBridge(
       }),
     });
 
-  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    if (batch.isEmpty() || !isRunning() || isStale()) return;
-    // A batch can wait long for InfluxDB; the group must still hear from this member meanwhile.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
-    try {
-      const result = await processRecords(
-        batch.messages.map((message) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers ?? {},
-        })),
-        {
-          submit: (items) => batcher.submit(items),
-          sendToDlq: (records) => dlq.send(records),
-          maxPayloadBytes: config.maxPayloadBytes,
-        },
-      );
-      const now = Date.now();
-      for (const message of batch.messages) {
-        const receivedAt = Number(headerText(message.headers?.[KAFKA_HEADERS.receivedAt]));
-        if (Number.isFinite(receivedAt) && receivedAt > 0)
-          metrics.latencySeconds.observe((now - receivedAt) / 1000);
-      }
-      metrics.records.inc({ topic: batch.topic, outcome: 'written' }, result.written);
-      if (result.dead.length > 0)
-        metrics.records.inc({ topic: batch.topic, outcome: 'dlq' }, result.dead.length);
-      for (const { record, issue } of result.dead) {
-        metrics.dlq.inc({ code: issue.code });
-        const admitted = throttle.admit(issue.code, now);
-        if (admitted) {
-          logger.warn(
-            {
-              event: 'record_rejected',
-              code: issue.code,
-              path: issue.path,
-              topic: record.topic,
-              partition: record.partition,
-              offset: record.offset,
-              mqttTopic: headerText(record.headers?.[KAFKA_HEADERS.mqttTopic]),
-              reason: issue.message,
-              suppressed: admitted.suppressed,
-            },
-            'record sent to the DLQ',
-          );
-        }
-      }
-      if (isStale()) return;
-      const last = batch.lastOffset();
-      resolveOffset(last);
-      try {
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
-            },
-          ],
-        });
-        metrics.commits.inc();
-      } catch (error) {
-        metrics.commitFailures.inc();
+  /** A partition's batch written (or sent to the DLQ); the reader commits its offsets afterwards. */
+  const processBatch = async (records: SourceRecord[]): Promise<void> => {
+    const first = records[0];
+    if (!first) return;
+    const { topic } = first;
+    const result = await processRecords(records, {
+      submit: (items) => batcher.submit(items),
+      sendToDlq: (dead) => dlq.send(dead),
+      maxPayloadBytes: config.maxPayloadBytes,
+    });
+    const now = Date.now();
+    for (const record of records) {
+      const receivedAt = Number(headerText(record.headers?.[KAFKA_HEADERS.receivedAt]));
+      if (Number.isFinite(receivedAt) && receivedAt > 0)
+        metrics.latencySeconds.observe((now - receivedAt) / 1000);
+    }
+    metrics.records.inc({ topic, outcome: 'written' }, result.written);
+    if (result.dead.length > 0) metrics.records.inc({ topic, outcome: 'dlq' }, result.dead.length);
+    for (const { record, issue } of result.dead) {
+      metrics.dlq.inc({ code: issue.code });
+      const admitted = throttle.admit(issue.code, now);
+      if (admitted) {
         logger.warn(
           {
-            event: 'commit_failed',
-            code: 'MEKONG_KAFKA_COMMIT_FAILED',
-            kafkaCode: errorCode(error),
-            reason: errorMessage(error),
+            event: 'record_rejected',
+            code: issue.code,
+            path: issue.path,
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            mqttTopic: headerText(record.headers?.[KAFKA_HEADERS.mqttTopic]),
+            reason: issue.message,
+            suppressed: admitted.suppressed,
           },
-          'could not commit offsets; the records will be written again (same points)',
+          'record sent to the DLQ',
         );
-        throw error;
       }
-      metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
-    } finally {
-      clearInterval(beat);
     }
   };
 
@@ -228,49 +179,68 @@ export async function startKafkaInfluxBridge(
   let closing = false;
 
   const runConsumer = async (): Promise<void> => {
-    const created = kafka.consumer({
+    const consumer = createConsumer(kafka, {
       groupId: config.kafka.groupId,
-      // A member that died is noticed (and its partitions handed over) within 10 s.
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 30_000,
-      heartbeatInterval: 3_000,
       maxBytesPerPartition: config.kafka.maxBytesPerPartition,
-      maxWaitTimeInMs: config.kafka.fetchMaxWaitMs,
-      allowAutoTopicCreation: false,
+      maxWaitTimeMs: config.kafka.fetchMaxWaitMs,
     });
-    created.on(created.events.GROUP_JOIN, ({ payload }) => {
-      kafkaState = { status: 'ok', since: Date.now() };
-      logger.info(
-        { event: 'group_joined', groupId: payload.groupId, assignment: payload.memberAssignment },
-        'joined the consumer group',
-      );
-    });
-    created.on(created.events.CRASH, ({ payload }) => {
-      kafkaState = { status: 'rejoining', since: Date.now(), lastError: errorMessage(payload.error) };
-      logger.warn(
-        {
-          event: 'consumer_crashed',
-          code: 'MEKONG_KAFKA_CONSUMER_FAILED',
-          kafkaCode: errorCode(payload.error),
-          restart: payload.restart,
-          reason: errorMessage(payload.error),
+    const created = new GroupReader(
+      consumer,
+      {
+        topics: TELEMETRY_TOPICS,
+        fromBeginning: config.kafka.fromBeginning,
+        partitionsConcurrently: config.kafka.partitionsConcurrently,
+        maxBatchRecords: config.batch.maxPoints,
+        maxBufferedRecords: config.batch.maxPoints * Math.max(2, config.kafka.partitionsConcurrently),
+      },
+      {
+        processBatch,
+        onJoined(assignments) {
+          kafkaState = { status: 'ok', since: Date.now() };
+          logger.info(
+            { event: 'group_joined', groupId: config.kafka.groupId, assignments },
+            'joined the consumer group',
+          );
         },
-        payload.restart
-          ? 'the Kafka consumer failed; kafkajs restarts it'
-          : 'the Kafka consumer failed; starting a new one',
-      );
-      if (!payload.restart && !closing) void restart();
-    });
-    consumer = created;
+        onCommitted() {
+          metrics.commits.inc();
+        },
+        onCommitFailed(error) {
+          metrics.commitFailures.inc();
+          logger.warn(
+            {
+              event: 'commit_failed',
+              code: 'MEKONG_KAFKA_COMMIT_FAILED',
+              kafkaCode: errorCode(error),
+              reason: errorMessage(error),
+            },
+            'could not commit offsets; the records will be written again (same points)',
+          );
+        },
+        onFailed(error) {
+          if (closing || reader !== created) return;
+          kafkaState = { status: 'rejoining', since: Date.now(), lastError: errorMessage(error) };
+          logger.warn(
+            {
+              event: 'consumer_crashed',
+              code: 'MEKONG_KAFKA_CONSUMER_FAILED',
+              kafkaCode: errorCode(error),
+              reason: errorMessage(error),
+            },
+            'the Kafka consumer failed; starting a new one',
+          );
+          void restart();
+        },
+        onLag(topic, partition, lag) {
+          metrics.lag.set({ topic, partition: String(partition) }, lag);
+        },
+      },
+      logger,
+    );
+    reader = created;
     paused = false;
-    await created.connect();
-    await created.subscribe({ topics: TELEMETRY_TOPICS, fromBeginning: config.kafka.fromBeginning });
-    await created.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: config.kafka.partitionsConcurrently,
-      eachBatch,
-    });
+    await created.start();
+    kafkaState = { status: 'ok', since: Date.now() };
     if (batcher.status().state !== 'ok') pauseAll(true);
   };
 
@@ -298,7 +268,7 @@ export async function startKafkaInfluxBridge(
 
   const restart = async (): Promise<void> => {
     for (let attempt = 1; !closing; attempt++) {
-      await consumer?.disconnect().catch(() => undefined);
+      await reader?.close().catch(() => undefined);
       try {
         await runConsumer();
         return;
@@ -310,9 +280,8 @@ export async function startKafkaInfluxBridge(
 
   try {
     for (let attempt = 1; ; attempt++) {
-      const admin = kafka.admin();
+      const admin = createAdmin(kafka);
       try {
-        await admin.connect();
         if (config.kafka.topics.create) {
           const specs = topicSpecs(config.kafka.topics, {
             telemetry: TELEMETRY_TOPICS,
@@ -325,7 +294,7 @@ export async function startKafkaInfluxBridge(
         if (errorCode(error) === 'MEKONG_KAFKA_TOPIC_SETUP_FAILED' && attempt > 20) throw error;
         await waitToRetry(attempt, 200, 'starting', error);
       } finally {
-        await admin.disconnect().catch(() => undefined);
+        await admin.close().catch(() => undefined);
       }
     }
     await restart();
@@ -361,7 +330,7 @@ export async function startKafkaInfluxBridge(
         dlq.abort();
       }, config.drainTimeoutMs);
       try {
-        await consumer?.disconnect();
+        await reader?.close();
       } finally {
         clearTimeout(timer);
         await dlq.close().catch(() => undefined);

@@ -46,9 +46,9 @@ export const mqttKafkaEnvSchema = z.object({
     .default('mekong-mqtt-kafka-bridge')
     .describe('Kafka client id, shown in broker logs and quotas'),
   MEKONG_KAFKA_COMPRESSION: z
-    .enum(['gzip', 'none'])
-    .default('gzip')
-    .describe('compression of record batches: gzip (built into kafkajs) or none'),
+    .enum(['lz4', 'gzip', 'none'])
+    .default('lz4')
+    .describe('compression of record batches: lz4 (cheapest per record), gzip or none'),
   ...topicSettingsEnv,
   MEKONG_MQTT_KAFKA_BATCH_MAX_RECORDS: env
     .positiveInt(2_000)
@@ -103,7 +103,7 @@ export interface MqttKafkaBridgeConfig {
   kafka: {
     brokers: string[];
     clientId: string;
-    compression: 'gzip' | 'none';
+    compression: 'lz4' | 'gzip' | 'none';
     topics: TopicSettings;
   };
   batch: { maxRecords: number; maxBytes: number; lingerMs: number };

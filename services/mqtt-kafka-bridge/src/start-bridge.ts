@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_KAFKA_TOPIC, KAFKA_HEADERS, TELEMETRY_KAFKA_TOPICS } from '@mekong/contracts';
-import { createKafkaClient, ensureTopics, topicSpecs } from '@mekong/kafka';
+import { createAdmin, ensureTopics, topicSpecs } from '@mekong/kafka';
 import {
   backoffDelay,
   type ComponentHealth,
@@ -50,12 +50,7 @@ export async function startMqttKafkaBridge(
   const logger = options.logger ?? createLogger({ service: 'mqtt-kafka-bridge', level: config.logLevel });
   const registry =
     options.registry ?? createMetricsRegistry({ defaultLabels: { service: 'mqtt-kafka-bridge' } });
-  const kafka = createKafkaClient({
-    clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
-    logger,
-    logLevel: config.logLevel,
-  });
+  const kafka = { clientId: config.kafka.clientId, brokers: config.kafka.brokers };
   const sink = new KafkaSink(kafka, { compression: config.kafka.compression, resetAfterFailures: 3 }, logger);
   let kafkaReady = false;
   let subscriber: MqttSubscriber | undefined;
@@ -159,8 +154,7 @@ export async function startMqttKafkaBridge(
   try {
     for (let attempt = 1; !kafkaReady; attempt++) {
       try {
-        const admin = kafka.admin();
-        await admin.connect();
+        const admin = createAdmin(kafka);
         try {
           if (config.kafka.topics.create) {
             const specs = topicSpecs(config.kafka.topics, {
@@ -170,7 +164,7 @@ export async function startMqttKafkaBridge(
             await ensureTopics(admin, specs, logger);
           }
         } finally {
-          await admin.disconnect();
+          await admin.close().catch(() => undefined);
         }
         await sink.connect();
         kafkaReady = true;

@@ -6,7 +6,7 @@ import { mqttKafkaCliOptions } from '../src/cli-options.js';
 import { defaultMqttKafkaConfig, mqttKafkaConfigFromEnv } from '../src/config.js';
 
 describe('MQTT → Kafka bridge configuration', () => {
-  it('has working defaults: mekong/v1/#, MQTT 5, gzip, a fixed client id', () => {
+  it('has working defaults: mekong/v1/#, MQTT 5, lz4, a fixed client id', () => {
     const config = defaultMqttKafkaConfig();
     expect(config.mqtt).toMatchObject({
       url: 'mqtt://localhost:1883',
@@ -14,7 +14,7 @@ describe('MQTT → Kafka bridge configuration', () => {
       protocolVersion: 5,
       clientId: 'mekong-mqtt-kafka',
     });
-    expect(config.kafka.compression).toBe('gzip');
+    expect(config.kafka.compression).toBe('lz4');
     expect(config.kafka.topics).toMatchObject({ create: true, partitions: 6, replicationFactor: 1 });
   });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { DevstackError } from '../errors.js';
 import type { InstallContext } from '../install-context.js';
 import { isProcessAlive, spawnDetached } from '../process/managed-process.js';
@@ -25,21 +25,20 @@ const JVM_OPTIONS = [
 ];
 
 export async function isKafkaReady(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({
+  const admin = new Admin({
     clientId: 'mekong-devstack',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 2_000,
-  }).admin();
+    bootstrapBrokers: brokers,
+    retries: 0,
+    connectTimeout: 2_000,
+    requestTimeout: 5_000,
+  });
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    const cluster = await admin.metadata({ topics: [] });
+    return cluster.brokers.size > 0 && cluster.controllerId >= 0;
   } catch {
     return false;
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 

@@ -1,7 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  Admin,
+  Consumer,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  ProduceAcks,
+  Producer,
+  stringDeserializers,
+  stringSerializers,
+} from '@platformatic/kafka';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { devstackKill, devstackRestart, devstackStatus } from '../../src/devstack.js';
 
@@ -9,17 +18,15 @@ const execFileAsync = promisify(execFile);
 const endpoints = inject('devstack');
 const config = inject('devstackConfig');
 const brokers = endpoints.kafka.brokers;
-const kafka = new Kafka({ clientId: 'devstack-test', brokers, logLevel: logLevel.NOTHING });
-const admin = kafka.admin();
+let admin = new Admin({ clientId: 'devstack-test', bootstrapBrokers: brokers });
 
 afterAll(async () => {
-  await admin.disconnect();
+  await admin.close();
 });
 
 async function createTopic(): Promise<string> {
   const topic = `devstack-test-${randomUUID()}`;
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
   return topic;
 }
 
@@ -33,50 +40,57 @@ async function readWithKcat(topic: string): Promise<string[]> {
   return stdout.split('\n').filter((line) => line.length > 0);
 }
 
-async function produceWithKafkajs(
-  topic: string,
-  records: Array<{ key: string; value: string }>,
-): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+async function produce(topic: string, records: Array<{ key: string; value: string }>): Promise<void> {
+  const producer = new Producer({
+    clientId: 'devstack-test',
+    bootstrapBrokers: brokers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    serializers: stringSerializers,
+  });
   try {
-    await producer.send({ topic, acks: -1, messages: records });
+    await producer.send({ messages: records.map((record) => ({ topic, ...record })) });
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 
-async function consumeWithKafkajs(topic: string, count: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: `devstack-test-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+async function consume(topic: string, count: number): Promise<string[]> {
+  const consumer = new Consumer({
+    clientId: 'devstack-test',
+    bootstrapBrokers: brokers,
+    groupId: `devstack-test-${randomUUID()}`,
+    deserializers: stringDeserializers,
+  });
   const seen: string[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`only ${seen.length} of ${count} records arrived`)),
-        60_000,
-      );
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(`${message.key?.toString()}=${message.value?.toString()}`);
-          if (seen.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
     });
+    const timer = setTimeout(
+      () => stream.destroy(new Error(`only ${seen.length} of ${count} records arrived`)),
+      60_000,
+    );
+    try {
+      for await (const message of stream) {
+        seen.push(`${message.key}=${message.value}`);
+        if (seen.length >= count) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
-    await consumer.disconnect();
+    await consumer.close(true);
   }
   return seen;
 }
 
 describe('Kafka from the devstack', () => {
-  it('serves a record produced with kafkajs to kcat', async () => {
+  it('serves a record produced with @platformatic/kafka to kcat', async () => {
     const topic = await createTopic();
-    await produceWithKafkajs(topic, [
+    await produce(topic, [
       { key: 'acme/hcm/assembly/line-1', value: 'xin chào' },
       { key: 'acme/hcm/assembly/line-2', value: '{"seq":2}' },
     ]);
@@ -86,7 +100,7 @@ describe('Kafka from the devstack', () => {
     ]);
   });
 
-  it('serves a record produced with kcat to kafkajs', async () => {
+  it('serves a record produced with kcat to @platformatic/kafka', async () => {
     const topic = await createTopic();
     const kcat = spawn('kcat', ['-b', brokers.join(','), '-P', '-t', topic, '-K', ':'], {
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -94,20 +108,21 @@ describe('Kafka from the devstack', () => {
     kcat.stdin.end('line-1:from kcat\nline-2:second\n');
     const exitCode = await new Promise<number | null>((resolve) => kcat.on('close', resolve));
     expect(exitCode).toBe(0);
-    expect(await consumeWithKafkajs(topic, 2)).toEqual(['line-1=from kcat', 'line-2=second']);
+    expect(await consume(topic, 2)).toEqual(['line-1=from kcat', 'line-2=second']);
   });
 
   it('keeps committed records when the Kafka process is killed with SIGKILL and started again', async () => {
     const topic = await createTopic();
     const records = Array.from({ length: 500 }, (_, i) => ({ key: `line-${i % 4}`, value: `record-${i}` }));
-    await produceWithKafkajs(topic, records);
-    await admin.disconnect();
+    await produce(topic, records);
+    await admin.close();
 
     await devstackKill(config, 'kafka');
     const afterKill = await devstackStatus(config);
     expect(afterKill.services.find((service) => service.name === 'kafka')?.running).toBe(false);
     await devstackRestart(config, 'kafka', () => undefined);
 
+    admin = new Admin({ clientId: 'devstack-test', bootstrapBrokers: brokers });
     const read = await readWithKcat(topic);
     expect(read).toHaveLength(records.length);
     expect(read).toEqual(records.map((record) => `${record.key}=${record.value}`));

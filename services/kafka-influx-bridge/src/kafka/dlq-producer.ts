@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_KAFKA_TOPIC } from '@mekong/contracts';
-import { CachingDefaultPartitioner } from '@mekong/kafka';
+import { createProducer, type KafkaClientSettings, logKafkaEvents, type MekongProducer } from '@mekong/kafka';
 import { backoffDelay, errorCode, errorMessage, type Logger } from '@mekong/runtime';
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { BridgeError } from '../errors.js';
+
+type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
 export interface DlqRecord {
   key: Buffer | string | null;
   value: Buffer | null;
-  headers: IHeaders;
+  headers: Record<string, HeaderValue>;
 }
 
 /**
@@ -16,35 +17,31 @@ export interface DlqRecord {
  * the offsets of their partition are committed only afterwards, so a refused record is never lost.
  */
 export class DlqProducer {
-  private readonly producer: Producer;
-  private connected = false;
+  private readonly producer: MekongProducer;
   private aborted = false;
 
   constructor(
-    kafka: Kafka,
+    client: KafkaClientSettings,
     private readonly retryMaxMs: number,
     private readonly logger: Logger,
     private readonly onRetry: () => void = () => {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: CachingDefaultPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+    this.producer = createProducer(client);
+    logKafkaEvents(this.producer, logger);
   }
 
   async send(records: DlqRecord[]): Promise<void> {
+    const messages = records.map((record) => ({
+      topic: DLQ_KAFKA_TOPIC,
+      ...(record.key === null ? {} : { key: record.key }),
+      ...(record.value === null ? {} : { value: record.value }),
+      headers: singleValued(record.headers),
+    }));
     for (let attempt = 1; ; attempt++) {
       if (this.aborted)
         throw new BridgeError('MEKONG_BRIDGE_ABORTED', 'shutting down before the DLQ took the records');
       try {
-        if (!this.connected) {
-          await this.producer.connect();
-          this.connected = true;
-        }
-        await this.producer.send({ topic: DLQ_KAFKA_TOPIC, acks: -1, messages: records });
+        await this.producer.send({ messages });
         return;
       } catch (error) {
         this.onRetry();
@@ -71,7 +68,16 @@ export class DlqProducer {
   }
 
   async close(): Promise<void> {
-    this.connected = false;
-    await this.producer.disconnect();
+    await this.producer.close();
   }
+}
+
+/** Headers with one value each (a repeated header keeps its last value); absent ones left out. */
+function singleValued(headers: Record<string, HeaderValue>): Record<string, string | Buffer> {
+  const single: Record<string, string | Buffer> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (last !== undefined) single[name] = last;
+  }
+  return single;
 }

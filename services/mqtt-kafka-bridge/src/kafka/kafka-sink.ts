@@ -1,46 +1,39 @@
-import { CachingDefaultPartitioner } from '@mekong/kafka';
+import { createProducer, type KafkaClientSettings, logKafkaEvents, type MekongProducer } from '@mekong/kafka';
 import { errorCode, errorMessage, type Logger } from '@mekong/runtime';
-import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import type { KafkaRecord } from '../core/to-kafka-record.js';
 
 export interface KafkaSinkSettings {
-  compression: 'gzip' | 'none';
+  compression: 'lz4' | 'gzip' | 'none';
   /** After this many failed batches in a row the producer is replaced (new producer id, fresh connections). */
   resetAfterFailures: number;
 }
 
 /**
  * The Kafka side of the bridge: an idempotent producer (acks = all) that sends one batch at a time.
- * kafkajs retries a request only briefly; the caller retries the whole batch with backoff, so that an
- * outage shows on /health instead of hiding inside the client.
+ * The client retries a request only briefly; the caller retries the whole batch with backoff, so that
+ * an outage shows on /health instead of hiding inside the client. A batch sent again keeps its sequence
+ * numbers (they advance only once Kafka acknowledged), so Kafka drops what it already holds.
  */
 export class KafkaSink {
-  private producer: Producer;
-  private connected = false;
+  private producer: MekongProducer;
   private failures = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly client: KafkaClientSettings,
     private readonly settings: KafkaSinkSettings,
     private readonly logger: Logger,
   ) {
     this.producer = this.createProducer();
   }
 
+  /** Resolves once Kafka gave the producer its id: Kafka is reachable and the producer ready. */
   async connect(): Promise<void> {
-    if (this.connected) return;
-    await this.producer.connect();
-    this.connected = true;
+    await this.producer.initIdempotentProducer({});
   }
 
   readonly send = async (records: KafkaRecord[]): Promise<void> => {
     try {
-      await this.connect();
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: this.settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: groupByTopic(records),
-      });
+      await this.producer.send({ messages: records });
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
@@ -50,18 +43,13 @@ export class KafkaSink {
   };
 
   async close(): Promise<void> {
-    this.connected = false;
-    await this.producer.disconnect();
+    await this.producer.close();
   }
 
-  private createProducer(): Producer {
-    return this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: CachingDefaultPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+  private createProducer(): MekongProducer {
+    const producer = createProducer(this.client, { compression: this.settings.compression });
+    logKafkaEvents(producer, this.logger);
+    return producer;
   }
 
   // An idempotent producer can be left with sequence numbers the broker no longer accepts (a broker
@@ -80,20 +68,6 @@ export class KafkaSink {
     this.failures = 0;
     const old = this.producer;
     this.producer = this.createProducer();
-    this.connected = false;
-    await old.disconnect().catch(() => undefined);
+    await old.close().catch(() => undefined);
   }
-}
-
-function groupByTopic(records: KafkaRecord[]): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages>();
-  for (const record of records) {
-    let entry = byTopic.get(record.topic);
-    if (!entry) {
-      entry = { topic: record.topic, messages: [] };
-      byTopic.set(record.topic, entry);
-    }
-    entry.messages.push({ key: record.key, value: record.value, headers: record.headers });
-  }
-  return [...byTopic.values()];
 }
