@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { cacheRoot, consoleProgress, type LocalRedis, startLocalRedis } from '@mekong/devstack';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -61,9 +62,14 @@ beforeAll(async () => {
   broker = await startBroker();
 }, 120_000);
 
+let redis: LocalRedis | undefined;
+const others: ServiceProcess[] = [];
+
 afterAll(async () => {
   for (const client of clients) client.end(true);
   await broker?.kill('SIGTERM');
+  await Promise.all(others.map((o) => o.kill('SIGTERM')));
+  await redis?.stop();
   await removeTempDirs();
 });
 
@@ -86,5 +92,64 @@ describe('a will stored in durable mode, its broker killed with SIGKILL', () => 
     });
     const logs = await broker.logs();
     expect(logs.filter((l) => l.reason === 'will_not_allowed')).toEqual([]);
+  });
+});
+
+describe('a will in a Redis cluster, its broker killed with SIGKILL', () => {
+  it('is published by the surviving broker with no client to check, within its owner’s rights', async () => {
+    redis = await startLocalRedis(
+      { cacheRoot: cacheRoot(), progress: consoleProgress },
+      join(dir, 'redis'),
+      await freePort(),
+    );
+    const target = cell as NonNullable<typeof cell>;
+    const cluster = async (name: string) => {
+      const port = await freePort();
+      const http = await freePort();
+      const service = await spawnService(
+        'services/broker/src/main.ts',
+        {
+          ...env,
+          MEKONG_BROKER_PORT: String(port),
+          MEKONG_BROKER_HTTP_PORT: String(http),
+          MEKONG_BROKER_PERSISTENCE: 'redis',
+          MEKONG_BROKER_REDIS_URL: (redis as LocalRedis).url,
+        },
+        http,
+        dir,
+        name,
+      );
+      others.push(service);
+      await waitForHealthy(http, 60_000);
+      return { service, port };
+    };
+    const a = await cluster('broker-a');
+    const b = await cluster('broker-b');
+    const willTopic = topicOf(target, 'alarm');
+    const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`, {
+      username: 'bridge',
+      password: PASSWORD,
+      clientId: 'bridge-cluster-watch',
+      reconnectPeriod: 0,
+    });
+    clients.push(watcher);
+    const seen: string[] = [];
+    watcher.on('message', (topic, payload) => seen.push(`${topic} ${payload}`));
+    await watcher.subscribeAsync(willTopic, { qos: 1 });
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${a.port}`, {
+      username: deviceUser(target),
+      password: PASSWORD,
+      clientId: `${deviceUser(target)}-cluster`,
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      will: { topic: willTopic, payload: Buffer.from('{"lost":true}'), qos: 1, retain: false },
+    });
+    clients.push(device);
+    expect(await a.service.kill('SIGKILL')).toBeNull();
+    await vi.waitFor(() => expect(seen).toEqual([`${willTopic} {"lost":true}`]), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    expect((await b.service.logs()).filter((l) => l.reason === 'will_not_allowed')).toEqual([]);
   });
 });
