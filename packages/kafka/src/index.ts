@@ -13,4 +13,5 @@ export {
   type ProducerSettings,
 } from './kafka-client.js';
 export { type KafkaEventSource, logKafkaEvents } from './kafka-events.js';
+export { commitIfStillOwned, type DeliveredRecord, type OwnershipView } from './owned-commit.js';
 export { type TopicSettings, topicSettingsEnv, topicSettingsFromEnv, topicSpecs } from './topic-settings.js';

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAdmin, createConsumer, createProducer, type MekongConsumer } from '../src/kafka-client.js';
+import { commitIfStillOwned } from '../src/owned-commit.js';
 
 const brokers = inject('devstack').kafka.brokers;
 const admin = createAdmin({ clientId: 'group-test', brokers });
@@ -59,8 +60,10 @@ describe('a consumer group', () => {
         if (committed.has(seq)) redeliveredAfterCommit.push(seq);
         delivered.set(seq, (delivered.get(seq) ?? 0) + 1);
         // A commit that loses to a rebalance leaves the record uncommitted: it may come again, and may.
-        Promise.resolve(message.commit()).then(
-          () => committed.add(seq),
+        commitIfStillOwned(consumer, message, consumer.generationId).then(
+          (made) => {
+            if (made) committed.add(seq);
+          },
           () => undefined,
         );
       });

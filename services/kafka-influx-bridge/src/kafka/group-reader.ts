@@ -1,4 +1,4 @@
-import { logKafkaEvents, type MekongConsumer } from '@mekong/kafka';
+import { commitIfStillOwned, logKafkaEvents, type MekongConsumer } from '@mekong/kafka';
 import type { Logger } from '@mekong/runtime';
 import {
   type Message,
@@ -11,7 +11,7 @@ import type { SourceRecord } from '../core/process-records.js';
 /** The part of the consumer the reader uses (a consumer made by `createConsumer`). */
 export type ReaderConsumer = Pick<
   MekongConsumer,
-  'consume' | 'on' | 'startLagMonitoring' | 'stopLagMonitoring' | 'close'
+  'consume' | 'on' | 'startLagMonitoring' | 'stopLagMonitoring' | 'close' | 'generationId' | 'assignments'
 >;
 
 export interface GroupReaderSettings {
@@ -41,6 +41,8 @@ type Record = Message<Buffer, Buffer, string, Buffer>;
 
 interface PartitionQueue {
   records: Record[];
+  /** The group generation each record was delivered in, beside `records`. */
+  generations: number[];
   /** The offset after the last record queued: a record fetched again after a rebalance is skipped. */
   next: bigint;
   busy: boolean;
@@ -123,12 +125,13 @@ export class GroupReader {
     const id = `${message.topic}\n${message.partition}`;
     let queue = this.queues.get(id);
     if (!queue) {
-      queue = { records: [], next: -1n, busy: false };
+      queue = { records: [], generations: [], next: -1n, busy: false };
       this.queues.set(id, queue);
     }
     if (message.offset < queue.next) return;
     queue.next = message.offset + 1n;
     queue.records.push(message);
+    queue.generations.push(this.consumer.generationId);
     this.buffered++;
     this.updateFlow();
     // A fetch response arrives as a burst of 'data' events: batches start once the burst is queued,
@@ -156,20 +159,21 @@ export class GroupReader {
       if (this.active >= this.settings.partitionsConcurrently) return;
       if (queue.busy || queue.records.length === 0) continue;
       const batch = queue.records.splice(0, this.settings.maxBatchRecords);
+      const generations = queue.generations.splice(0, batch.length);
       queue.busy = true;
       this.active++;
-      void this.run(queue, batch);
+      void this.run(queue, batch, generations[generations.length - 1] as number);
     }
   }
 
-  private async run(queue: PartitionQueue, batch: Record[]): Promise<void> {
+  private async run(queue: PartitionQueue, batch: Record[], generation: number): Promise<void> {
     try {
       await this.events.processBatch(batch.map(toSourceRecord));
       const last = batch[batch.length - 1] as Record;
       try {
-        // Commits the offset after `last` (with its leader epoch) for the group.
-        await last.commit();
-        this.events.onCommitted();
+        // Commits the offset after `last` (with its leader epoch) for the group, if the partition is still
+        // ours; if it moved in a rebalance, its new owner reads these records again (see owned-commit.ts).
+        if (await commitIfStillOwned(this.consumer, last, generation)) this.events.onCommitted();
       } catch (error) {
         this.events.onCommitFailed(error);
       }

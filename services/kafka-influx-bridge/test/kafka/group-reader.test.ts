@@ -13,13 +13,21 @@ function fakeConsumer() {
     isActive: () => true,
   });
   const commits: string[] = [];
+  // The group as the consumer sees it: every partition written to is assigned, until a test changes it.
+  const owned = new Map<string, Set<number>>();
   const consumer = Object.assign(new EventEmitter(), {
     consume: async () => stream,
     startLagMonitoring: () => undefined,
     stopLagMonitoring: () => undefined,
     close: async () => undefined,
+    generationId: 1,
+  });
+  // A getter of its own: Object.assign would copy one value of it.
+  Object.defineProperty(consumer, 'assignments', {
+    get: () => [...owned].map(([topic, partitions]) => ({ topic, partitions: [...partitions] })),
   });
   const write = (topic: string, partition: number, offsets: number[]) => {
+    owned.set(topic, (owned.get(topic) ?? new Set()).add(partition));
     for (const offset of offsets) {
       stream.write({
         topic,
@@ -34,7 +42,11 @@ function fakeConsumer() {
       });
     }
   };
-  return { consumer: consumer as unknown as ReaderConsumer, stream, commits, write };
+  const rebalance = () => {
+    consumer.generationId++;
+    owned.clear();
+  };
+  return { consumer: consumer as unknown as ReaderConsumer, stream, commits, write, rebalance };
 }
 
 /** processBatch that holds each batch until the test releases it. */
@@ -103,6 +115,18 @@ describe('GroupReader', () => {
     batches[1]?.release();
     await settle();
     expect(commits).toEqual(['mekong.count.v1/0@4', 'mekong.count.v1/0@6']);
+  });
+
+  it('does not commit a batch whose partition was taken away by a rebalance while it was processed', async () => {
+    const { reader, write, batches, commits, rebalance } = start();
+    await reader.start();
+    write('mekong.count.v1', 0, [0, 1, 2]);
+    await settle();
+    rebalance();
+    batches[0]?.release();
+    await settle();
+    // Its new owner reads the records from the group's committed offset; committing here would move it.
+    expect(commits).toEqual([]);
   });
 
   it('processes different partitions at once, at most partitionsConcurrently, batches of maxBatchRecords', async () => {
