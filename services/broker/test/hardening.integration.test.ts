@@ -17,7 +17,13 @@ import {
   type TestBroker,
   topicOf,
 } from './helpers/broker-fixture.js';
-import { connectPacket, connectV5WithReceiveMaximum, publishV5, rawClient } from './helpers/raw-client.js';
+import {
+  connectPacket,
+  connectV5WithReceiveMaximum,
+  connectV5WithWill,
+  publishV5,
+  rawClient,
+} from './helpers/raw-client.js';
 
 // Issue 10: what a device's credentials must not let it do, each tried with real clients.
 const run = promisify(execFile);
@@ -177,6 +183,15 @@ describe('wills', () => {
     expect(code).not.toBe(0);
     expect(out).toMatch(/not authori[sz]ed/i);
     expect((await refusalsOf(t.broker, 'will_not_allowed')) - before).toBe(2);
+  });
+
+  it('refuses a will whose topic is empty or has wildcards with 0x90, even for an admin (found by the grammar fuzzer)', async () => {
+    for (const topic of ['', 'mekong/#', 'a/+/b']) {
+      const client = await rawClient(t.broker.ports.tcp, '127.0.0.1', 5);
+      client.send(connectV5WithWill(`admin-will-${topic.length}`, 'admin', PASSWORD, topic));
+      expect(codeOf(await client.next('connack'))).toBe(0x90);
+      expect(await client.closed()).toBe(true);
+    }
   });
 
   it('publishes a will within the ACL when its client drops', async () => {

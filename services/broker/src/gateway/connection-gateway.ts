@@ -416,6 +416,12 @@ export class ConnectionGateway {
     const acl = compileAcl(identity);
     if (packet.will) {
       const will = packet.will;
+      // [MQTT-3.1.3-11] the Will Topic is a topic name: not empty, no wildcards.
+      if (will.topic === '' || /[+#]/.test(will.topic)) {
+        this.connack(ReasonCode.topicNameInvalid);
+        this.refuseAndClose('malformed_packet', { ...fields, detail: 'the will topic is not a topic name' });
+        return;
+      }
       const refusal =
         checkTopicLimits(will.topic, this.ctx.limits) ??
         (acl.canPublish(will.topic) ? undefined : 'will_not_allowed');

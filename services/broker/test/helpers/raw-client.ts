@@ -161,3 +161,27 @@ export function connectV5WithReceiveMaximum(
   ]);
   return Buffer.concat([Buffer.from([0x10]), encodeLength(body.length), body]);
 }
+
+/** An MQTT 5 CONNECT with a QoS 0 will, encoded by hand: mqtt-packet refuses an empty will topic. */
+export function connectV5WithWill(
+  clientId: string,
+  username: string,
+  password: string,
+  willTopic: string,
+): Buffer {
+  const str = (text: string) => {
+    const bytes = Buffer.from(text);
+    return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+  };
+  const body = Buffer.concat([
+    str('MQTT'),
+    Buffer.from([5, 0xc6, 0, 30, 0]), // level 5; username, password, will, clean start; keep alive; no properties
+    str(clientId),
+    Buffer.from([0]), // no will properties
+    str(willTopic),
+    str('gone'),
+    str(username),
+    str(password),
+  ]);
+  return Buffer.concat([Buffer.from([0x10]), encodeLength(body.length), body]);
+}
