@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+const cliEntry = join(import.meta.dirname, '../src/main.ts');
+const mekong = (...args: string[]) =>
+  execFileAsync(process.execPath, ['--import', 'tsx', cliEntry, ...args], { timeout: 30_000 });
+
+describe('mekong, tried as a new user would', () => {
+  it('with no command prints the commands, the project tasks, and exits 0', async () => {
+    const { stdout } = await mekong();
+    expect(stdout).toMatch(/Usage: mekong/);
+    for (const command of ['start', 'broker', 'bridge', 'sim', 'kpi', 'devstack']) {
+      expect(stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
+    }
+    for (const task of ['./mekong test', './mekong lint', './mekong bench']) expect(stdout).toContain(task);
+  }, 60_000);
+
+  it('prints its version with --version', async () => {
+    const { stdout } = await mekong('--version');
+    expect(stdout.trim()).toBe('0.1.0');
+  }, 60_000);
+
+  it('exits non-zero naming an unknown command', async () => {
+    const failure = await mekong('frobnicate').then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/unknown command 'frobnicate'/);
+  }, 60_000);
+});
