@@ -24,24 +24,36 @@ export function envFlagsCommand<C>(spec: {
 }): Command {
   const command = new Command(spec.name).description(spec.description);
   const variableOfFlag = new Map<string, string>();
+  const flagOfVariable = new Map<string, string>();
   for (const option of spec.options) {
     const flagOption = new Option(`${option.flag} <value>`, option.description).env(option.name);
     if (option.default !== undefined) flagOption.default(option.default, readableDefault(option.default));
     command.addOption(flagOption);
     variableOfFlag.set(flagOption.attributeName(), option.name);
+    flagOfVariable.set(option.name, option.flag);
   }
   command.action(async (options: Record<string, string>) => {
     // Only flags given on the command line: defaults stay the env schema's own, variables stay as set.
+    const typed = new Set<string>();
     for (const [attribute, variable] of variableOfFlag) {
       const value = options[attribute];
-      if (value !== undefined && command.getOptionValueSource(attribute) === 'cli')
+      if (value !== undefined && command.getOptionValueSource(attribute) === 'cli') {
         process.env[variable] = value;
+        typed.add(variable);
+      }
     }
     let config: C;
     try {
       config = await spec.configFromEnv();
     } catch (error) {
-      process.stderr.write(`${spec.parent} ${spec.name}: ${(error as Error).message}\n`);
+      // Name what the user typed: the flag when it came from the command line, else the variable.
+      let message = (error as Error).message;
+      for (const variable of typed) {
+        message = message.replaceAll(`${variable}:`, `${flagOfVariable.get(variable)} (${variable}):`);
+      }
+      process.stderr.write(
+        `${spec.parent} ${spec.name}: ${message}\n(\`${spec.parent} ${spec.name} --help\` lists every option)\n`,
+      );
       process.exitCode = 2;
       return;
     }

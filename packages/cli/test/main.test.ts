@@ -32,3 +32,16 @@ describe('mekong, tried as a new user would', () => {
     expect(failure?.stderr).toMatch(/unknown command 'frobnicate'/);
   }, 60_000);
 });
+
+describe('a bad option value', () => {
+  it('names the flag the user typed, in a line and a hint, and exits 2', async () => {
+    const failure = await mekong('broker', '--port', 'abc').then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(/--port \(MEKONG_BROKER_PORT\): .*got "abc"/);
+    expect(failure?.stderr).toContain('`mekong broker --help` lists every option');
+    expect(failure?.stderr?.split('\n').filter(Boolean).length).toBeLessThanOrEqual(3);
+  }, 60_000);
+});
