@@ -6,6 +6,7 @@ interface CliOption {
   name: string;
   description: string;
   default: string | undefined;
+  isSwitch: boolean;
 }
 
 /**
@@ -26,19 +27,31 @@ export function envFlagsCommand<C>(spec: {
   const variableOfFlag = new Map<string, string>();
   const flagOfVariable = new Map<string, string>();
   for (const option of spec.options) {
+    if (option.isSwitch) {
+      // A switch and its negation set one attribute; the variable is named in the help text.
+      const on = new Option(
+        option.flag,
+        `${option.description} (env: ${option.name}; default ${option.default})`,
+      );
+      const off = new Option(`--no-${option.flag.slice(2)}`, 'the opposite');
+      command.addOption(on).addOption(off);
+      variableOfFlag.set(on.attributeName(), option.name);
+      flagOfVariable.set(option.name, option.flag);
+      continue;
+    }
     const flagOption = new Option(`${option.flag} <value>`, option.description).env(option.name);
     if (option.default !== undefined) flagOption.default(option.default, readableDefault(option.default));
     command.addOption(flagOption);
     variableOfFlag.set(flagOption.attributeName(), option.name);
     flagOfVariable.set(option.name, option.flag);
   }
-  command.action(async (options: Record<string, string>) => {
+  command.action(async (options: Record<string, string | boolean>) => {
     // Only flags given on the command line: defaults stay the env schema's own, variables stay as set.
     const typed = new Set<string>();
     for (const [attribute, variable] of variableOfFlag) {
       const value = options[attribute];
       if (value !== undefined && command.getOptionValueSource(attribute) === 'cli') {
-        process.env[variable] = value;
+        process.env[variable] = String(value);
         typed.add(variable);
       }
     }

@@ -45,3 +45,13 @@ describe('a bad option value', () => {
     expect(failure?.stderr?.split('\n').filter(Boolean).length).toBeLessThanOrEqual(3);
   }, 60_000);
 });
+
+describe('switches', () => {
+  it('takes true/false settings as switches (`--no-ws`), not as flags with a value', async () => {
+    const { stdout } = await mekong('broker', '--help');
+    expect(stdout).toMatch(/\n {2}--no-ws\s/);
+    expect(stdout).toMatch(/\n {2}--allow-anonymous\s/);
+    expect(stdout).not.toMatch(/--ws-enabled/);
+    expect(stdout).not.toMatch(/--allow-anonymous <value>/);
+  }, 60_000);
+});

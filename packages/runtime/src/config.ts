@@ -49,6 +49,8 @@ export function describeConfig(schema: EnvSchema): EnvVariableHelp[] {
 /** A variable of an env schema as a command-line flag too. */
 export interface CliOption extends EnvVariableHelp {
   flag: string;
+  /** A true/false setting: a switch on the command line (`--ws` / `--no-ws`), not a flag with a value. */
+  isSwitch: boolean;
 }
 
 /**
@@ -59,7 +61,10 @@ export function cliOptionsOf(schema: EnvSchema, ownPrefix: string): CliOption[] 
   return describeConfig(schema).map((variable) => {
     const rest = variable.name.replace(/^MEKONG_/, '');
     const own = rest.startsWith(ownPrefix) ? rest.slice(ownPrefix.length) : rest;
-    return { ...variable, flag: `--${own.toLowerCase().replaceAll('_', '-')}` };
+    const isSwitch = variable.default === 'true' || variable.default === 'false';
+    // `…_WS_ENABLED` reads better as `--ws` / `--no-ws`.
+    const name = isSwitch ? own.replace(/_ENABLED$/, '') : own;
+    return { ...variable, isSwitch, flag: `--${name.toLowerCase().replaceAll('_', '-')}` };
   });
 }
 

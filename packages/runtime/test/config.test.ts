@@ -74,13 +74,26 @@ describe('cliOptionsOf', () => {
         flag: '--max-packet-bytes',
         description: 'largest packet',
         default: '1024',
+        isSwitch: false,
       },
       {
         name: 'MEKONG_KAFKA_BROKERS',
         flag: '--kafka-brokers',
         description: 'bootstrap servers',
         default: 'localhost:9092',
+        isSwitch: false,
       },
+    ]);
+  });
+
+  it('makes a true/false variable a switch, `…_ENABLED` without its suffix', () => {
+    const schema = z.object({
+      MEKONG_BROKER_WS_ENABLED: env.boolean(true).describe('serve WebSocket'),
+      MEKONG_BROKER_ALLOW_ANONYMOUS: env.boolean(false).describe('development only'),
+    });
+    expect(cliOptionsOf(schema, 'BROKER_').map((o) => [o.flag, o.isSwitch, o.default])).toEqual([
+      ['--ws', true, 'true'],
+      ['--allow-anonymous', true, 'false'],
     ]);
   });
 });
