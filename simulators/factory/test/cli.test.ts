@@ -27,6 +27,19 @@ describe('sim command', () => {
     process.exitCode = undefined;
   });
 
+  it('record to an unwritable path: one line naming it, exit code 1, nothing simulated', async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      errors.push(String(chunk));
+      return true;
+    });
+    await runSim(['record', '--duration', '1h', '--no-progress', '--out', '/nonexistent-dir/rec.jsonl']);
+    expect(process.exitCode).toBe(1);
+    expect(errors.join('').trim().split('\n')).toEqual([
+      "mekong sim: cannot write /nonexistent-dir/rec.jsonl: ENOENT: no such file or directory, open '/nonexistent-dir/rec.jsonl'",
+    ]);
+  });
+
   it('has run, record, replay, truth, master and scenarios', () => {
     expect(simCommand().name()).toBe('sim');
     expect(simCommand().commands.map((command) => command.name())).toEqual([

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -67,7 +67,8 @@ export function recordCommand(): Command {
     .action((flags: SimulationFlags & { out: string; speed: Speed }) =>
       reporting(async () => {
         const run = await prepareRun(flags);
-        const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out);
+        // Opened before the simulation starts: an unwritable path is a one-line error, not a stack trace.
+        const out = flags.out === '-' ? process.stdout : await openForWriting(flags.out);
         const count = counters();
         const progress = flags.progress
           ? startProgress('sim record', count, run.simulation.plan.sites[0]?.zone)
@@ -264,4 +265,16 @@ export function countMessages(messages: Iterable<SimMessage>): number {
   let n = 0;
   for (const _ of messages) n += 1;
   return n;
+}
+
+/** A file stream once the file is open; rejects with a message naming the path when it cannot be. */
+function openForWriting(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(path);
+    stream.once('open', () => {
+      stream.removeAllListeners('error');
+      resolve(stream);
+    });
+    stream.once('error', (error) => reject(new Error(`cannot write ${path}: ${error.message}`)));
+  });
 }
