@@ -6,10 +6,14 @@ import { envFlagsCommand } from '../env-flags-command.js';
 type Role = 'device' | 'service' | 'admin';
 
 function readPassword(): string {
+  const fromFile = process.env.MEKONG_BROKER_PASSWORD_FILE;
+  if (fromFile) return readFileSync(fromFile, 'utf8').replace(/\r?\n$/, '');
   const fromEnv = process.env.MEKONG_BROKER_PASSWORD;
   if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) {
-    throw new Error('give the password on standard input (echo … |) or in MEKONG_BROKER_PASSWORD');
+    throw new Error(
+      'give the password on standard input (echo … |), in the file MEKONG_BROKER_PASSWORD_FILE names, or in MEKONG_BROKER_PASSWORD',
+    );
   }
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 }
@@ -28,7 +32,10 @@ function passwdCommand(): Command {
     .option('--labour', "for a device: may also publish its line's _line/labour events", false)
     .option('--publish <filters>', 'for a service: topic filters it may publish to (comma-separated)')
     .option('--subscribe <filters>', 'for a service: topic filters it may subscribe to (comma-separated)')
-    .addHelpText('after', '\nThe password is read from standard input, or from MEKONG_BROKER_PASSWORD.\n')
+    .addHelpText(
+      'after',
+      '\nThe password is read from the file MEKONG_BROKER_PASSWORD_FILE names, from MEKONG_BROKER_PASSWORD, or from standard input.\n',
+    )
     .action(
       async (
         file: string,

@@ -43,4 +43,22 @@ describe('mekong broker passwd', () => {
     expect(await modeOf(join(dir, 'secrets'))).toBe(0o700);
     expect(await modeOf(file)).toBe(0o600);
   }, 60_000);
+
+  it('reads the password from the file MEKONG_BROKER_PASSWORD_FILE names, never from a flag', async () => {
+    const file = join(dir, 'from-file.json');
+    const secret = join(dir, 'ops.password');
+    await writeFile(secret, 'a-password-from-a-file\n', { mode: 0o600 });
+    await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', cliEntry, 'broker', 'passwd', file, 'ops', '--role', 'admin'],
+      {
+        env: { ...process.env, MEKONG_BROKER_PASSWORD: '', MEKONG_BROKER_PASSWORD_FILE: secret },
+        timeout: 30_000,
+      },
+    );
+    const { verifyPassword } = await import('@mekong/broker');
+    const hash = JSON.parse(await readFile(file, 'utf8')).users.ops.hash as string;
+    expect(await verifyPassword('a-password-from-a-file', hash)).toBe(true);
+    expect(await verifyPassword('a-password-from-a-file\n', hash)).toBe(false);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ export interface MqttFlags {
   clientId: string;
   username?: string;
   password?: string;
+  passwordFile?: string;
   credentials?: string;
   protocol: string;
   connectConcurrency: number;
@@ -53,6 +54,14 @@ export function withMqttOptions(command: Command): Command {
       new Option('--password <template>', 'password, same placeholders as --username; default none').env(
         'MEKONG_SIM_PASSWORD',
       ),
+    )
+    .addOption(
+      new Option(
+        '--password-file <file>',
+        'file holding the password template (so that no secret stands on a command line)',
+      )
+        .env('MEKONG_SIM_PASSWORD_FILE')
+        .conflicts('password'),
     )
     .addOption(
       new Option(
@@ -118,7 +127,10 @@ export function fleetOptions(
   const templates = {
     clientId: flags.clientId,
     username: flags.username,
-    password: flags.password,
+    password:
+      flags.passwordFile === undefined
+        ? flags.password
+        : readFileSync(flags.passwordFile, 'utf8').replace(/\r?\n$/, ''),
     credentials,
   };
   return {
