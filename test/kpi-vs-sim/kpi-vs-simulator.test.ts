@@ -133,7 +133,7 @@ describe('through the CLI: demo, one day', () => {
     const to = '2026-03-03T00:00:00+07:00';
     const kpi = await mekong([
       'kpi',
-      '--events',
+      '--in',
       events,
       '--master',
       master,
@@ -145,7 +145,7 @@ describe('through the CLI: demo, one day', () => {
       'shift,day',
       '--level',
       'cell,line,site',
-      '--output',
+      '--out',
       output,
     ]);
     expect(kpi.stderr).not.toMatch(/invalid|SKIPPED|not used/);

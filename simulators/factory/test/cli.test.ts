@@ -61,7 +61,7 @@ describe('sim command', () => {
       const help = subcommand(name).helpInformation();
       const expected =
         name === 'replay'
-          ? 'env: MEKONG_SIM_IN)'
+          ? 'env: MEKONG_SIM_REPLAY_IN)'
           : name === 'master'
             ? 'env: MEKONG_SIM_SITE)'
             : 'env: MEKONG_SIM_SEED)';

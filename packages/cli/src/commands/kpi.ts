@@ -21,14 +21,14 @@ const invalidLinesShown = 20;
 const exitCodes = { ok: 0, failed: 1, invalidEventsSkipped: 2 } as const;
 
 interface KpiOptions {
-  events?: string;
+  in?: string;
   master?: string;
   from?: number;
   to?: number;
   window: WindowKind[];
   level: KpiLevel[];
   format: 'json' | 'csv';
-  output?: string;
+  out?: string;
 }
 
 export function kpiCommand(): Command {
@@ -38,9 +38,9 @@ export function kpiCommand(): Command {
     )
     .addOption(
       new Option(
-        '--events <file>',
+        '--in <file>',
         'the recording: one MQTT message per line, {"topic": "...", "payload": {...}}, as `mekong sim record` writes it; "-" reads standard input (required)',
-      ).env('MEKONG_KPI_EVENTS'),
+      ).env('MEKONG_KPI_IN'),
     )
     .addOption(
       new Option(
@@ -89,8 +89,8 @@ export function kpiCommand(): Command {
         .default('json'),
     )
     .addOption(
-      new Option('--output <file>', 'write the records to this file (default: standard output)').env(
-        'MEKONG_KPI_OUTPUT',
+      new Option('--out <file>', 'write the records to this file (default: standard output)').env(
+        'MEKONG_KPI_OUT',
       ),
     )
     .addHelpText('after', helpText())
@@ -110,11 +110,11 @@ export function kpiCommand(): Command {
 
 async function runKpi(options: KpiOptions, command: Command): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  if (options.events === undefined || options.master === undefined) {
-    const missing = options.events === undefined ? '--events <file>' : '--master <file>';
+  if (options.in === undefined || options.master === undefined) {
+    const missing = options.in === undefined ? '--in <file>' : '--master <file>';
     command.error(`error: ${missing} is required (see mekong kpi --help)`);
   }
-  const { events: eventsFile, master: masterFile } = options;
+  const { in: eventsFile, master: masterFile } = options;
 
   const master = await readMasterDataFile(masterFile);
   if (!master.ok) {
@@ -184,7 +184,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
   }
 
   const text = options.format === 'csv' ? formatKpiCsv(records) : `${JSON.stringify(records, null, 2)}\n`;
-  if (options.output === undefined) {
+  if (options.out === undefined) {
     // A reader that stops early (`mekong kpi … | head`) closes the pipe; that is not a failure.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
@@ -192,9 +192,9 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
     process.stdout.write(text);
   } else {
     try {
-      await writeFile(options.output, text);
+      await writeFile(options.out, text);
     } catch (error) {
-      say(`mekong kpi: cannot write ${options.output} (${errorText(error)})`);
+      say(`mekong kpi: cannot write ${options.out} (${errorText(error)})`);
       return exitCodes.failed;
     }
   }
@@ -209,7 +209,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
     ...(skipped > 0 ? [`${skipped} invalid ${skipped === 1 ? 'line' : 'lines'} SKIPPED`] : []),
   ];
   say(
-    `mekong kpi: ${eventsFile}: ${recording.lines} lines: ${parts.join(', ')}; ${records.length} ${records.length === 1 ? 'record' : 'records'} for ${iso(fromMs)} – ${iso(toMs)}${options.output === undefined ? '' : ` written to ${options.output}`}`,
+    `mekong kpi: ${eventsFile}: ${recording.lines} lines: ${parts.join(', ')}; ${records.length} ${records.length === 1 ? 'record' : 'records'} for ${iso(fromMs)} – ${iso(toMs)}${options.out === undefined ? '' : ` written to ${options.out}`}`,
   );
   if (records.length === 0) {
     say(
@@ -264,8 +264,8 @@ Exit codes
   2  records written, but invalid event lines were skipped
 
 Examples
-  mekong kpi --events shift.jsonl --master master.yaml
-  mekong kpi --events march.jsonl --master master.yaml --window day,shift --level line --format csv --output march.csv
+  mekong kpi --in shift.jsonl --master master.yaml
+  mekong kpi --in march.jsonl --master master.yaml --window day,shift --level line --format csv --out march.csv
   mekong kpi schema > master-data.schema.json
 `;
 }

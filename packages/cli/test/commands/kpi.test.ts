@@ -171,7 +171,7 @@ afterAll(async () => {
 
 describe('mekong kpi: the worked example of KPI.md', { timeout: 60_000 }, () => {
   it('reproduces A, P, Q and OEE to four decimals as JSON, the period defaulting to the first and last event', async () => {
-    const run = await mekong(['kpi', '--events', eventsFile, '--master', masterFile]);
+    const run = await mekong(['kpi', '--in', eventsFile, '--master', masterFile]);
     expect(run.stderr).not.toMatch(/invalid|SKIPPED/);
     expect(run.code).toBe(0);
     const records = JSON.parse(run.stdout) as Record<string, unknown>[];
@@ -217,7 +217,7 @@ describe('mekong kpi: the worked example of KPI.md', { timeout: 60_000 }, () => 
     const output = join(directory, 'shift.csv');
     const run = await mekong([
       'kpi',
-      '--events',
+      '--in',
       eventsFile,
       '--master',
       masterFile,
@@ -229,7 +229,7 @@ describe('mekong kpi: the worked example of KPI.md', { timeout: 60_000 }, () => 
       'cell,line',
       '--format',
       'csv',
-      '--output',
+      '--out',
       output,
     ]);
     expect(run.code).toBe(0);
@@ -259,7 +259,7 @@ describe('mekong kpi: the worked example of KPI.md', { timeout: 60_000 }, () => 
 
   it('takes every option from MEKONG_KPI_… environment variables', async () => {
     const run = await mekong(['kpi'], {
-      MEKONG_KPI_EVENTS: eventsFile,
+      MEKONG_KPI_IN: eventsFile,
       MEKONG_KPI_MASTER: masterFile,
       MEKONG_KPI_FROM: at('06:00:00'),
       MEKONG_KPI_TO: at('10:00:00'),
@@ -292,7 +292,7 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
     lines.push(lines.find((line) => line.includes('"good":3000'))!);
     const file = join(directory, 'with-bad-lines.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
-    const run = await mekong(['kpi', '--events', file, '--master', masterFile, '--level', 'cell']);
+    const run = await mekong(['kpi', '--in', file, '--master', masterFile, '--level', 'cell']);
     expect(run.code).toBe(2);
     const stderr = run.stderr.split('\n');
     expect(stderr).toContainEqual(
@@ -320,7 +320,7 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
         '\n',
       ),
     );
-    const run = await mekong(['kpi', '--events', eventsFile, '--master', file]);
+    const run = await mekong(['kpi', '--in', eventsFile, '--master', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(
@@ -329,18 +329,10 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
   });
 
   it('exits 1 with a plain message when the events file is missing, and on a bad option value', async () => {
-    const missing = await mekong(['kpi', '--events', join(directory, 'nope.jsonl'), '--master', masterFile]);
+    const missing = await mekong(['kpi', '--in', join(directory, 'nope.jsonl'), '--master', masterFile]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.jsonl: cannot read the events file (no such file)');
-    const badWindow = await mekong([
-      'kpi',
-      '--events',
-      eventsFile,
-      '--master',
-      masterFile,
-      '--window',
-      'week',
-    ]);
+    const badWindow = await mekong(['kpi', '--in', eventsFile, '--master', masterFile, '--window', 'week']);
     expect(badWindow.code).toBe(1);
     expect(badWindow.stderr).toContain('expected one of minute, hour, shift, day, month, year, range');
   });
@@ -348,7 +340,7 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
   it('exits 1 when --to is not after --from', async () => {
     const run = await mekong([
       'kpi',
-      '--events',
+      '--in',
       eventsFile,
       '--master',
       masterFile,
@@ -378,7 +370,7 @@ describe('mekong kpi --help', { timeout: 60_000 }, () => {
   it('explains each option with its environment variable and the exit codes', async () => {
     const run = await mekong(['kpi', '--help']);
     expect(run.code).toBe(0);
-    for (const variable of ['EVENTS', 'MASTER', 'FROM', 'TO', 'WINDOW', 'LEVEL', 'FORMAT', 'OUTPUT']) {
+    for (const variable of ['IN', 'MASTER', 'FROM', 'TO', 'WINDOW', 'LEVEL', 'FORMAT', 'OUT']) {
       expect(run.stdout).toContain(`MEKONG_KPI_${variable}`);
     }
     expect(run.stdout).toMatch(/Exit codes\n\s+0 .*\n\s+1 .*\n\s+2 /);

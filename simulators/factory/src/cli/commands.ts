@@ -55,7 +55,7 @@ export function recordCommand(): Command {
   )
     .addOption(
       new Option('--out <file>', 'JSONL output, one {"topic","payload"} per line; "-" = stdout')
-        .env('MEKONG_SIM_OUT')
+        .env('MEKONG_SIM_RECORD_OUT')
         .default('-'),
     )
     .addOption(
@@ -151,7 +151,7 @@ export function replayCommand(): Command {
   )
     .addOption(
       new Option('--in <file>', 'JSONL recording made by `sim record`; "-" = stdin')
-        .env('MEKONG_SIM_IN')
+        .env('MEKONG_SIM_REPLAY_IN')
         .makeOptionMandatory(),
     )
     .addOption(speedOption('original', 'original (pace of the recorded ts), a factor such as 10, or max'))
@@ -199,7 +199,9 @@ export function masterCommand(): Command {
         .default('demo'),
     )
     .addOption(
-      new Option('--out <file>', 'master-data YAML output; "-" = stdout').env('MEKONG_SIM_OUT').default('-'),
+      new Option('--out <file>', 'master-data YAML output; "-" = stdout')
+        .env('MEKONG_SIM_MASTER_OUT')
+        .default('-'),
     )
     .addOption(
       new Option('--scale <n>', "multiply every line's replica count, as for the run it describes")
