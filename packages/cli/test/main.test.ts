@@ -55,3 +55,22 @@ describe('switches', () => {
     expect(stdout).not.toMatch(/--allow-anonymous <value>/);
   }, 60_000);
 });
+
+describe('mekong start --help', () => {
+  it('says what it starts, in order, and lists every variable of every service it runs', async () => {
+    const { stdout } = await mekong('start', '--help');
+    expect(stdout).toMatch(
+      /1\. Kafka and InfluxDB[\s\S]*2\. the MQTT broker[\s\S]*3\. the Kafka → InfluxDB bridge[\s\S]*4\. the MQTT → Kafka bridge/,
+    );
+    for (const variable of [
+      'MEKONG_DEVSTACK_INSTANCE',
+      'MEKONG_BROKER_PORT',
+      'MEKONG_BROKER_WS_ORIGINS',
+      'MEKONG_KAFKA_INFLUX_BATCH_MAX_POINTS',
+      'MEKONG_MQTT_TOPIC_FILTERS',
+      'MEKONG_MQTT_PASSWORD_FILE',
+    ]) {
+      expect(stdout).toContain(variable);
+    }
+  }, 60_000);
+});

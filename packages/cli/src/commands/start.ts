@@ -1,8 +1,13 @@
 import { join } from 'node:path';
-import { brokerConfigFromEnv, startBroker } from '@mekong/broker';
+import { brokerConfigFromEnv, brokerEnvSchema, startBroker } from '@mekong/broker';
 import { devstackConfigFromEnv, devstackUp } from '@mekong/devstack';
-import { kafkaInfluxConfigFromEnv, startKafkaInfluxBridge } from '@mekong/kafka-influx-bridge';
-import { mqttKafkaConfigFromEnv, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import {
+  kafkaInfluxConfigFromEnv,
+  kafkaInfluxEnvSchema,
+  startKafkaInfluxBridge,
+} from '@mekong/kafka-influx-bridge';
+import { mqttKafkaConfigFromEnv, mqttKafkaEnvSchema, startMqttKafkaBridge } from '@mekong/mqtt-kafka-bridge';
+import { describeConfig } from '@mekong/runtime';
 import { Command } from 'commander';
 import { PLATFORM_BRIDGE_USER, platformCredentials } from '../platform/platform-credentials.js';
 import { reportingErrors, waitForSignal } from '../reporting.js';
@@ -17,6 +22,7 @@ export function startCommand(): Command {
     .description(
       'start the platform until Ctrl-C: Kafka and InfluxDB (devstack), the MQTT broker, and the bridges MQTT → Kafka → InfluxDB',
     )
+    .addHelpText('after', () => startHelp())
     .action(() =>
       reportingErrors('mekong start', async () => {
         const devstackConfig = devstackConfigFromEnv();
@@ -95,4 +101,30 @@ export function startCommand(): Command {
         }
       }),
     );
+}
+
+/** What `start` runs, in order, and every variable it honours (each service's own, unchanged). */
+function startHelp(): string {
+  const names = (schema: Parameters<typeof describeConfig>[0]) =>
+    describeConfig(schema)
+      .map((v) => v.name)
+      .join(' ');
+  const wrap = (text: string) => text.replace(/(.{1,96})(\s|$)/g, '    $1\n');
+  return `
+It starts, in this order (Ctrl-C stops them in reverse):
+  1. Kafka and InfluxDB: the devstack (\`mekong devstack --help\`), or those given by MEKONG_KAFKA_BROKERS
+     and MEKONG_INFLUX_URL with MEKONG_INFLUX_TOKEN(_FILE), MEKONG_INFLUX_ORG, MEKONG_INFLUX_BUCKET;
+  2. the MQTT broker, in durable mode, with its data and a credentials file in the stack's platform
+     folder (add devices with \`mekong broker passwd\`);
+  3. the Kafka → InfluxDB bridge;
+  4. the MQTT → Kafka bridge, logged in as the service account mekong-bridge (random password, 0600 file).
+
+Every variable of each service applies as it does when the service runs alone; start fills in only
+those left unset (endpoints, the broker's persistence and credentials, the bridge's account).
+  devstack: MEKONG_DEVSTACK_INSTANCE MEKONG_DEVSTACK_DIR MEKONG_DEVSTACK_DOCKER MEKONG_KAFKA_PORT
+    MEKONG_KAFKA_CONTROLLER_PORT MEKONG_INFLUX_PORT
+  broker (\`mekong broker --help\`):
+${wrap(names(brokerEnvSchema))}  Kafka → InfluxDB bridge (\`mekong bridge kafka-influx --help\`):
+${wrap(names(kafkaInfluxEnvSchema))}  MQTT → Kafka bridge (\`mekong bridge mqtt-kafka --help\`):
+${wrap(names(mqttKafkaEnvSchema))}`;
 }
