@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RuntimeError } from './errors.js';
+import { logFormats } from './logger.js';
 
 /** A zod object whose keys are environment variable names (`MEKONG_…`). */
 export type EnvSchema = z.ZodObject<z.ZodRawShape>;
@@ -89,6 +90,7 @@ export const env = {
       .default(defaultValue ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logFormat: () => z.enum(logFormats).default('auto'),
   /** A comma-separated list (`a, b,c`): items trimmed, empty ones dropped. */
   list: (fallback: string) =>
     z

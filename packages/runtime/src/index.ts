@@ -24,7 +24,14 @@ export {
   overallStatus,
 } from './health.js';
 export { LogThrottle } from './log-throttle.js';
-export { createLogger, type Logger, type LoggerSettings } from './logger.js';
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerSettings,
+  logFormats,
+  resolveLogFormat,
+} from './logger.js';
 export {
   Counter,
   createMetricsRegistry,

@@ -160,6 +160,9 @@ export const brokerEnvSchema = z.object({
     .nonNegativeInt(5_000)
     .describe('time to drain in-flight messages on shutdown'),
   MEKONG_LOG_LEVEL: env.logLevel().describe('log level'),
+  MEKONG_LOG_FORMAT: env
+    .logFormat()
+    .describe('log lines: json (for machines), pretty (for people), auto (pretty on a terminal)'),
 });
 
 export interface BrokerConfig {

@@ -66,6 +66,9 @@ export const kafkaInfluxEnvSchema = z.object({
       'on shutdown, how long to wait for the writes in progress before leaving them to the next start',
     ),
   MEKONG_LOG_LEVEL: env.logLevel().describe('log level'),
+  MEKONG_LOG_FORMAT: env
+    .logFormat()
+    .describe('log lines: json (for machines), pretty (for people), auto (pretty on a terminal)'),
 });
 
 export interface KafkaInfluxBridgeConfig {

@@ -86,6 +86,9 @@ export const mqttKafkaEnvSchema = z.object({
     .nonNegativeInt(15_000)
     .describe('on shutdown, how long to wait for Kafka to acknowledge what was received'),
   MEKONG_LOG_LEVEL: env.logLevel().describe('log level'),
+  MEKONG_LOG_FORMAT: env
+    .logFormat()
+    .describe('log lines: json (for machines), pretty (for people), auto (pretty on a terminal)'),
 });
 
 export interface MqttKafkaBridgeConfig {
