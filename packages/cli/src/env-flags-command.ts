@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { exitCodes } from './exit-codes.js';
 
 /** A variable of a service's env schema and its flag (runtime's `CliOption`). */
 interface CliOption {
@@ -67,7 +68,7 @@ export function envFlagsCommand<C>(spec: {
       process.stderr.write(
         `${spec.parent} ${spec.name}: ${message}\n(\`${spec.parent} ${spec.name} --help\` lists every option)\n`,
       );
-      process.exitCode = 2;
+      process.exitCode = exitCodes.usage;
       return;
     }
     await spec.run(config);

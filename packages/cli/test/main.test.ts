@@ -23,12 +23,15 @@ describe('mekong, tried as a new user would', () => {
     expect(stdout.trim()).toBe('0.1.0');
   }, 60_000);
 
-  it('exits non-zero naming an unknown command', async () => {
+  it('lists the exit codes, and exits 2 naming an unknown command', async () => {
+    expect((await mekong()).stdout).toMatch(
+      /Exit codes[\s\S]*2 {2}usage or configuration error[\s\S]*3 {2}partial result/,
+    );
     const failure = await mekong('frobnicate').then(
       () => undefined,
       (error: { code?: number; stderr?: string }) => error,
     );
-    expect(failure?.code).toBe(1);
+    expect(failure?.code).toBe(2);
     expect(failure?.stderr).toMatch(/unknown command 'frobnicate'/);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import {
   devstackUp,
 } from '@mekong/devstack';
 import { Command } from 'commander';
+import { exitCodes } from '../exit-codes.js';
 import { reportingErrors, waitForSignal } from '../reporting.js';
 
 const envHelp = `\nEnvironment:\n${devstackEnvHelp.map(([name, text]) => `  ${name.padEnd(30)} ${text}`).join('\n')}\n`;
@@ -60,7 +61,7 @@ export function devstackCommand(): Command {
     .action((options: { json: boolean }) =>
       reportingErrors('mekong devstack', async () => {
         const status = await devstackStatus(devstackConfigFromEnv());
-        if (status.services.some((service) => !service.running)) process.exitCode = 3;
+        if (status.services.some((service) => !service.running)) process.exitCode = exitCodes.partial;
         if (options.json) {
           process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
           return;

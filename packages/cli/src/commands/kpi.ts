@@ -10,6 +10,7 @@ import {
   type WindowKind,
 } from '@mekong/kpi';
 import { Command, Option } from 'commander';
+import { exitCodes } from '../exit-codes.js';
 import { formatKpiCsv, kpiCsvColumns } from '../kpi/kpi-csv.js';
 import { parseInstantOption, parseLevelOption, parseWindowOption } from '../kpi/kpi-options.js';
 import { readMasterDataFile } from '../kpi/master-data-file.js';
@@ -18,7 +19,11 @@ import { readRecordingFile } from '../kpi/recording-file.js';
 /** Invalid event lines printed one by one; the rest are only counted. */
 const invalidLinesShown = 20;
 
-const exitCodes = { ok: 0, failed: 1, invalidEventsSkipped: 2 } as const;
+const kpiExit = {
+  ok: exitCodes.ok,
+  failed: exitCodes.failed,
+  invalidEventsSkipped: exitCodes.partial,
+} as const;
 
 interface KpiOptions {
   in?: string;
@@ -120,7 +125,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
   if (!master.ok) {
     for (const problem of master.problems) say(problem);
     say(`mekong kpi: ${masterFile} is not valid master data; nothing computed`);
-    return exitCodes.failed;
+    return kpiExit.failed;
   }
 
   let recording: Awaited<ReturnType<typeof readRecordingFile>>;
@@ -132,7 +137,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
     });
   } catch (error) {
     say(`mekong kpi: ${eventsFile}: cannot read the events file (${errorText(error)})`);
-    return exitCodes.failed;
+    return kpiExit.failed;
   }
   if (recording.invalid > invalidLinesShown) {
     say(`${eventsFile}: … ${recording.invalid - invalidLinesShown} more invalid lines not shown`);
@@ -145,14 +150,14 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
     say(
       `mekong kpi: ${eventsFile}: no valid state, count or labour message in ${recording.lines} lines; nothing computed`,
     );
-    return exitCodes.failed;
+    return kpiExit.failed;
   }
   if (toMs <= fromMs) {
     const which = options.to === undefined ? 'the last event' : '--to';
     say(
       `mekong kpi: the period is empty: ${which} (${iso(toMs)}) is not after ${options.from === undefined ? 'the first event' : '--from'} (${iso(fromMs)}); give --from and --to`,
     );
-    return exitCodes.failed;
+    return kpiExit.failed;
   }
 
   let records: KpiRecord[];
@@ -180,7 +185,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
   } catch (error) {
     if (!(error instanceof KpiError)) throw error;
     say(`mekong kpi: ${error.message} [${error.code}]`);
-    return exitCodes.failed;
+    return kpiExit.failed;
   }
 
   const text = options.format === 'csv' ? formatKpiCsv(records) : `${JSON.stringify(records, null, 2)}\n`;
@@ -195,7 +200,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
       await writeFile(options.out, text);
     } catch (error) {
       say(`mekong kpi: cannot write ${options.out} (${errorText(error)})`);
-      return exitCodes.failed;
+      return kpiExit.failed;
     }
   }
 
@@ -218,7 +223,7 @@ async function runKpi(options: KpiOptions, command: Command): Promise<number> {
         : 'mekong kpi: no records: no state, count or labour event falls in the period',
     );
   }
-  return skipped > 0 ? exitCodes.invalidEventsSkipped : exitCodes.ok;
+  return skipped > 0 ? kpiExit.invalidEventsSkipped : kpiExit.ok;
 }
 
 function errorText(error: unknown): string {
@@ -241,7 +246,7 @@ Invalid lines are skipped, not fatal
   A line that is not JSON or breaks the message contract is reported on standard error as
     events.jsonl:17: payload.good: Too small: expected number to be >=0 [MEKONG_INVALID_PAYLOAD]
   (the first ${invalidLinesShown} of them, then a count) and skipped. The KPIs of the valid lines are still
-  printed, and the exit code is 2 so that scripts notice: one corrupt message should not hide a
+  printed, and the exit code is 3 (a partial result) so that scripts notice: one corrupt message should not hide a
   whole shift's figures, and it should never pass silently either. Fix or drop the lines and run again
   for clean figures. Master data is different: every figure depends on it, so any error in it stops
   the command (exit 1), naming the line and field, e.g.
@@ -261,7 +266,8 @@ ${columns}
 Exit codes
   0  records written
   1  nothing computed: a file cannot be read, invalid master data, an empty period, no events
-  2  records written, but invalid event lines were skipped
+  2  a bad option or value
+  3  records written, but invalid event lines were skipped
 
 Examples
   mekong kpi --in shift.jsonl --master master.yaml

@@ -276,7 +276,7 @@ describe('mekong kpi: the worked example of KPI.md', { timeout: 60_000 }, () => 
 });
 
 describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
-  it('reports a bad events line with file, line and field, skips it, still prints the KPIs and exits 2', async () => {
+  it('reports a bad events line with file, line and field, skips it, still prints the KPIs and exits 3 (partial)', async () => {
     const lines = workedExampleLines();
     // Line 3 is not JSON; line 6 has a negative good count (the counts there are otherwise valid).
     lines.splice(2, 0, '{"topic": "mekong/v1/acme/hcm/assembly/line-1/press-1/count", payload');
@@ -293,7 +293,7 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
     const file = join(directory, 'with-bad-lines.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
     const run = await mekong(['kpi', '--in', file, '--master', masterFile, '--level', 'cell']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     const stderr = run.stderr.split('\n');
     expect(stderr).toContainEqual(
       expect.stringMatching(new RegExp(`^${escapeRegExp(file)}:3: not JSON \\(.+\\)$`)),
@@ -328,12 +328,12 @@ describe('mekong kpi: invalid input', { timeout: 60_000 }, () => {
     );
   });
 
-  it('exits 1 with a plain message when the events file is missing, and on a bad option value', async () => {
+  it('exits 1 with a plain message when the events file is missing, 2 on a bad option value', async () => {
     const missing = await mekong(['kpi', '--in', join(directory, 'nope.jsonl'), '--master', masterFile]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.jsonl: cannot read the events file (no such file)');
     const badWindow = await mekong(['kpi', '--in', eventsFile, '--master', masterFile, '--window', 'week']);
-    expect(badWindow.code).toBe(1);
+    expect(badWindow.code).toBe(2);
     expect(badWindow.stderr).toContain('expected one of minute, hour, shift, day, month, year, range');
   });
 
