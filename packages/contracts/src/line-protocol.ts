@@ -161,14 +161,16 @@ function escapeStringFieldValue(text: string): string {
 
 // Code-point order equals UTF-8 byte order, the order InfluxDB recommends for tags (Go bytes.Compare).
 function compareCodePoints(left: string, right: string): number {
-  const leftPoints = Array.from(left, (character) => character.codePointAt(0) ?? 0);
-  const rightPoints = Array.from(right, (character) => character.codePointAt(0) ?? 0);
-  const length = Math.min(leftPoints.length, rightPoints.length);
-  for (let index = 0; index < length; index++) {
-    const difference = (leftPoints[index] ?? 0) - (rightPoints[index] ?? 0);
+  // Code point by code point, without allocating: this runs for every pair of tag keys of every point.
+  // Equal code points have the same width, so both indexes stay equal.
+  let index = 0;
+  while (index < left.length && index < right.length) {
+    const leftPoint = left.codePointAt(index) as number;
+    const difference = leftPoint - (right.codePointAt(index) as number);
     if (difference !== 0) return difference;
+    index += leftPoint > 0xffff ? 2 : 1;
   }
-  return leftPoints.length - rightPoints.length;
+  return left.length - right.length;
 }
 
 function invalid(message: string, path: string[]): never {

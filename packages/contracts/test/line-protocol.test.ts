@@ -319,6 +319,13 @@ describe('formatLineProtocolPoint — what InfluxDB cannot take', () => {
     );
   });
 
+  it('sorts tag keys by code point (UTF-8 byte order), not by UTF-16 unit, and a prefix first', () => {
+    // U+FF01 sorts before U+1F600, whose first UTF-16 unit (0xD83D) is smaller than 0xFF01.
+    expect(formatLineProtocolPoint(point({ tags: { '😀': 'e', '！': 'f', ab: 'b', a: 'a' } }))).toBe(
+      'm,a=a,ab=b,！=f,😀=e f=1i 0',
+    );
+  });
+
   it('refuses a point without fields', () => {
     expectRefused(() => formatLineProtocolPoint(point({ fields: {} })), ['fields']);
   });
