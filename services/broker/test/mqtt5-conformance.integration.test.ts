@@ -177,17 +177,11 @@ describe('Message Expiry Interval (3.3.2.3.3)', () => {
     await pub.publishAsync(topic('expiry'), 'short', { qos: 1, properties: { messageExpiryInterval: 1 } });
     await pub.publishAsync(topic('expiry'), 'long', { qos: 1, properties: { messageExpiryInterval: 100 } });
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    const back = mqtt.connect(`mqtt://127.0.0.1:${t.broker.ports.tcp}`, {
-      username: 'admin',
-      password: PASSWORD,
+    const { seen } = await clientWithConnack({
       clientId: id,
-      protocolVersion: 5,
       clean: false,
-      reconnectPeriod: 0,
       properties: { sessionExpiryInterval: 300 },
     });
-    open.push(back);
-    const seen = collect(back);
     await vi.waitFor(() => expect(seen.map((p) => String(p.payload))).toEqual(['long']));
     const remaining = seen[0]?.properties?.messageExpiryInterval ?? 0;
     expect(remaining).toBeGreaterThan(90);

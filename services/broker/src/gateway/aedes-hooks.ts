@@ -50,10 +50,12 @@ export function installAedesHooks(
   aedes.authenticate = (client, _username, _password, done) => done(null, sessionOf(client) !== undefined);
 
   aedes.authorizePublish = (client, packet, done) => {
+    // A connected client's publishes were checked by its gateway (PUBLISH) or at its CONNECT (will):
+    // not again here, on every message. Only wills without a client are judged here.
+    if (sessionOf(client)) return done(null);
     if (checkTopicLimits(packet.topic, limits) === undefined) {
-      const session = sessionOf(client);
-      const acl = session?.acl ?? aclOfStoredWill(packet as unknown as Record<string, unknown>);
-      if (acl?.canPublish(packet.topic)) return done(null);
+      if (aclOfStoredWill(packet as unknown as Record<string, unknown>)?.canPublish(packet.topic))
+        return done(null);
     }
     refuse('will_not_allowed', { clientId: client?.id ?? null, topic: packet.topic });
     logger.debug({ event: 'will_refused', topic: packet.topic }, 'a will outside its owner ACL');

@@ -40,6 +40,7 @@ export function readPublishHeader(frame: Buffer, protocolVersion: number): Publi
     if (messageId === 0) return { ok: false, message: 'message id 0 is not allowed' };
     i += 2;
   }
+  let topicAlias: number | undefined;
   if (protocolVersion === 5) {
     let propertiesLength = 0;
     let multiplier = 1;
@@ -54,18 +55,8 @@ export function readPublishHeader(frame: Buffer, protocolVersion: number): Publi
     if (end > frame.length) return { ok: false, message: 'properties run past the end of the packet' };
     const alias = findTopicAlias(frame, i, end);
     if (typeof alias === 'string') return { ok: false, message: alias };
+    topicAlias = alias;
     i = end;
-    return {
-      ok: true,
-      value: {
-        qos: qos as 0 | 1 | 2,
-        retain: (first & 0x01) === 1,
-        topic: topicBytes.toString('utf8'),
-        messageId,
-        payload: frame.subarray(i),
-        ...(alias !== undefined ? { topicAlias: alias } : {}),
-      },
-    };
   }
   return {
     ok: true,
@@ -75,6 +66,7 @@ export function readPublishHeader(frame: Buffer, protocolVersion: number): Publi
       topic: topicBytes.toString('utf8'),
       messageId,
       payload: frame.subarray(i),
+      ...(topicAlias !== undefined ? { topicAlias } : {}),
     },
   };
 }
